@@ -1,0 +1,326 @@
+"""The robot API: everything a robot developer needs, and nothing of the engine.
+
+A robot is a small class with a name, a default schedule and three steps, like a Scrapy spider:
+
+    class Lena(Robot):
+        name = "lena"
+        title = "Lena – resursfördelning i hemtjänsten"
+        systems = ("hemtjanst",)
+
+        async def fetch(self, ctx):
+            page = await ctx.goto("hemtjanst", "/bestallningar")
+            for row in await OrderList(page).rows():
+                yield WorkItem(key=row.id, title=row.masked_name, data=row.model_dump())
+
+        async def process(self, ctx, item):
+            ...
+            return Outcome.prepared("Klar för granskning")
+
+Robots import from `runner.api` only; the engine, ledger and browser are the framework's business.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+
+from pydantic import BaseModel, ConfigDict, Field
+
+if TYPE_CHECKING:  # pragma: no cover - imports for type checkers only
+    import httpx
+    from playwright.async_api import Page
+    from structlog.stdlib import BoundLogger
+
+    from runner.settings import RobotConfig, SystemSettings
+
+
+class Status(str, enum.Enum):
+    """What the morning reader sees for an item."""
+
+    prepared = "prepared"
+    needs_attention = "needs_attention"
+    waiting = "waiting"
+    skipped = "skipped"
+    failed = "failed"
+
+    @property
+    def label_sv(self) -> str:
+        return STATUS_LABELS_SV[self]
+
+
+STATUS_LABELS_SV: dict[Status, str] = {
+    Status.prepared: "Förberett",
+    Status.needs_attention: "Behöver en handläggare",
+    Status.waiting: "Väntar",
+    Status.skipped: "Inget att göra",
+    Status.failed: "Tekniskt fel",
+}
+
+
+class Severity(str, enum.Enum):
+    info = "info"
+    warning = "warning"
+    error = "error"
+
+
+class Finding(BaseModel):
+    """One thing a person should know about a case, in plain Swedish."""
+
+    model_config = ConfigDict(frozen=True)
+
+    code: str
+    message: str
+    severity: Severity = Severity.warning
+
+
+class Evidence(BaseModel):
+    """One row a person can check: what the value is and where it came from."""
+
+    model_config = ConfigDict(frozen=True)
+
+    label: str
+    value: str
+    source: str = ""
+
+
+class Link(BaseModel):
+    """A link into the source system, so staff can open the case where it lives."""
+
+    model_config = ConfigDict(frozen=True)
+
+    label: str
+    url: str
+
+
+class WorkItem(BaseModel):
+    """One unit of work. `key` is stable and unique per robot: it is the idempotency key."""
+
+    key: str = Field(min_length=1, max_length=200)
+    title: str = ""
+    data: dict[str, Any] = Field(default_factory=dict)
+
+
+class Outcome(BaseModel):
+    """What processing an item produced, for the ledger and the morning report."""
+
+    status: Status
+    summary: str
+    findings: list[Finding] = Field(default_factory=list)
+    evidence: list[Evidence] = Field(default_factory=list)
+    links: list[Link] = Field(default_factory=list)
+    data: dict[str, Any] = Field(default_factory=dict)
+
+    @classmethod
+    def prepared(cls, summary: str, **kw: Any) -> Outcome:
+        return cls(status=Status.prepared, summary=summary, **kw)
+
+    @classmethod
+    def needs_attention(cls, summary: str, **kw: Any) -> Outcome:
+        return cls(status=Status.needs_attention, summary=summary, **kw)
+
+    @classmethod
+    def waiting(cls, summary: str, **kw: Any) -> Outcome:
+        return cls(status=Status.waiting, summary=summary, **kw)
+
+    @classmethod
+    def skipped(cls, summary: str, **kw: Any) -> Outcome:
+        return cls(status=Status.skipped, summary=summary, **kw)
+
+
+class BusinessError(Exception):
+    """The case needs a person. Becomes `needs_attention` at once and is never retried.
+
+    `message` is Swedish and shown to staff; it must not contain personal data beyond what the
+    case page shows anyway, and it never reaches the logs (only `code` does).
+    """
+
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        *,
+        findings: Iterable[Finding] = (),
+        evidence: Iterable[Evidence] = (),
+        links: Iterable[Link] = (),
+    ) -> None:
+        super().__init__(code)
+        self.code = code
+        self.message = message
+        self.findings = list(findings)
+        self.evidence = list(evidence)
+        self.links = list(links)
+
+    def to_outcome(self) -> Outcome:
+        findings = self.findings or [Finding(code=self.code, message=self.message, severity=Severity.error)]
+        return Outcome.needs_attention(self.message, findings=findings, evidence=self.evidence, links=self.links)
+
+
+class StopRun(Exception):
+    """Stops the whole run at once: going on would only fail every remaining case the same way.
+
+    The items not reached stay `new` for the next run; `message_sv` is shown in the morning report.
+    """
+
+    message_sv: str = "Körningen stoppades."
+
+
+class LoginFailedError(StopRun):
+    """The robot's account was refused by a target system (wrong password, locked account)."""
+
+    def __init__(self, system: str) -> None:
+        super().__init__(f"login to system {system!r} was refused")
+        self.system = system
+        self.message_sv = f"Inloggningen i {system} nekades; kontrollera robotens konto och lösenord."
+
+
+class PageChangedError(StopRun):
+    """A screen in a target system no longer looks like the robot expects.
+
+    Raising it stops the whole run ("Sidan X i systemet Y har ändrats") instead of timing out on
+    every remaining case; the items not reached stay `new`.
+    """
+
+    def __init__(self, system: str, page: str, detail: str = "") -> None:
+        super().__init__(f"page {page!r} in system {system!r} has changed" + (f": {detail}" if detail else ""))
+        self.system = system
+        self.page = page
+        self.detail = detail
+        self.message_sv = f"Sidan ”{page}” i systemet {system} har ändrats; roboten stoppades."
+
+
+class SystemUnavailableError(Exception):
+    """A target system answered that it is down. Counted by the circuit breaker like any technical error."""
+
+
+class Checkpoints(Protocol):
+    """Per-item checkpoints for multi-step writes; persisted in the ledger at once."""
+
+    def get(self, name: str) -> Any | None: ...
+
+    def done(self, name: str) -> bool: ...
+
+    def mark(self, name: str, value: Any = True) -> None: ...
+
+
+class Context(Protocol):
+    """What a robot's steps get. One per worker; `item` is set while an item is processed."""
+
+    robot: Robot
+    settings: BaseModel  # the robot's own settings (an instance of robot.Settings)
+    config: RobotConfig  # enabled, schedule, concurrency, … for this robot
+    log: BoundLogger
+    dry_run: bool
+    run_id: str
+    item: WorkItem | None
+    checkpoints: Checkpoints
+    artifacts_dir: Path
+
+    def now(self) -> datetime:
+        """Aware local time (Europe/Stockholm unless configured); frozen in tests and demos."""
+        ...
+
+    def system(self, name: str) -> SystemSettings:
+        """URL and credentials of a target system (password is a SecretStr)."""
+        ...
+
+    async def page(self, system: str) -> Page:
+        """This worker's logged-in page in `system` (logs in on first use and after a crash)."""
+        ...
+
+    async def goto(self, system: str, path: str) -> Page:
+        """Open `path` in `system`; logs in again first if the session has expired."""
+        ...
+
+    def http(self, system: str) -> httpx.AsyncClient:
+        """An HTTP client for a system's JSON API, with its base URL; closed by the framework."""
+        ...
+
+
+class Robot:
+    """Base class of every robot. Subclass it, set the class attributes, write the steps."""
+
+    name: ClassVar[str] = ""
+    title: ClassVar[str] = ""
+    description: ClassVar[str] = ""
+    schedule: ClassVar[str] = "0 2 * * *"
+    minutes_saved_per_case: ClassVar[float] = 0
+    systems: ClassVar[tuple[str, ...]] = ()
+    #: Statuses whose items are processed again when a later fetch yields the same key.
+    reprocess_statuses: ClassVar[frozenset[Status]] = frozenset({Status.waiting, Status.failed})
+
+    class Settings(BaseModel):
+        """The robot's own settings; override with a subclass. Read from `[robots.<name>]`."""
+
+        model_config = ConfigDict(extra="forbid")
+
+    async def login(self, ctx: Context, system: str, page: Page) -> None:
+        """Log in to `system` on `page`. The default fills a plain username/password form."""
+        creds = ctx.system(system)
+        await page.goto(creds.url.rstrip("/") + "/login")
+        await page.fill("#username", creds.username)
+        await page.fill("#password", creds.password.get_secret_value() if creds.password else "")
+        await page.click("button[type=submit]")
+        await page.wait_for_load_state()
+        if await self.is_login_page(system, page):
+            raise LoginFailedError(system)
+
+    async def is_login_page(self, system: str, page: Page) -> bool:
+        """True when `page` shows a login form (the session has expired)."""
+        return await page.locator("input[type=password]").count() > 0
+
+    def fetch(self, ctx: Context) -> AsyncIterator[WorkItem]:
+        """Yield the work items of this night. Each is stored in the ledger before any is processed."""
+        raise NotImplementedError
+
+    async def process(self, ctx: Context, item: WorkItem) -> Outcome:
+        """Do one item. Raise BusinessError for a case a person must handle; anything else is retried."""
+        raise NotImplementedError
+
+    async def report(self, ctx: Context, run: RunReport) -> dict[str, Any] | None:
+        """Optional: extra data for the morning report (e.g. Bosse's LAS list). Return JSON-able data."""
+        return None
+
+
+class RunReport:
+    """What the robot's `report` step sees of its run. Outcomes are streamed from the ledger."""
+
+    def __init__(
+        self,
+        run_id: str,
+        robot: str,
+        dry_run: bool,
+        counts: dict[str, int],
+        outcomes: Callable[[], Iterator[tuple[WorkItem, Outcome]]],
+    ) -> None:
+        self.run_id = run_id
+        self.robot = robot
+        self.dry_run = dry_run
+        self.counts = counts
+        self._outcomes = outcomes
+
+    def outcomes(self) -> Iterator[tuple[WorkItem, Outcome]]:
+        """Every (item, outcome) of this run, in batches from the ledger (never all in memory)."""
+        return self._outcomes()
+
+
+__all__ = [
+    "BusinessError",
+    "LoginFailedError",
+    "StopRun",
+    "Checkpoints",
+    "Context",
+    "Evidence",
+    "Finding",
+    "Link",
+    "Outcome",
+    "PageChangedError",
+    "Robot",
+    "RunReport",
+    "Severity",
+    "Status",
+    "SystemUnavailableError",
+    "WorkItem",
+]

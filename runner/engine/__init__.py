@@ -1,0 +1,62 @@
+"""Running a robot: `run_robot(settings, name)` is the one entry point the CLI and the scheduler use."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import threading
+from datetime import datetime
+
+from runner.engine.core import AlreadyRunning, Engine, ProgressCallback, RunSummary
+from runner.plugins import add_robot_dirs, get_robot
+from runner.settings import Settings
+
+__all__ = ["AlreadyRunning", "Engine", "RunSummary", "run_robot"]
+
+
+def run_robot(
+    settings: Settings,
+    name: str,
+    *,
+    dry_run: bool = False,
+    concurrency: int | None = None,
+    limit: int | None = None,
+    trigger: str = "manual",
+    scheduled_for: datetime | None = None,
+    deadline: datetime | None = None,
+    stop_event: threading.Event | None = None,
+    progress: ProgressCallback | None = None,
+) -> RunSummary:
+    """Run one robot to the end (synchronously, in its own event loop).
+
+    In the main thread SIGINT and SIGTERM stop it gracefully: items in flight finish, the rest stay for
+    the next run. Elsewhere (a scheduler thread) set `stop_event` instead.
+    """
+    add_robot_dirs(settings.robot_dirs)
+    engine = Engine(
+        settings,
+        get_robot(name),
+        dry_run=dry_run,
+        concurrency=concurrency,
+        limit=limit,
+        trigger=trigger,
+        scheduled_for=scheduled_for,
+        deadline=deadline,
+        stop_event=stop_event,
+        progress=progress,
+    )
+
+    async def main() -> RunSummary:
+        loop = asyncio.get_running_loop()
+        installed: list[int] = []
+        if threading.current_thread() is threading.main_thread():
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(sig, engine.request_stop, "Körningen stoppades av driften (signal)")
+                installed.append(sig)
+        try:
+            return await engine.run()
+        finally:
+            for sig in installed:
+                loop.remove_signal_handler(sig)
+
+    return asyncio.run(main())

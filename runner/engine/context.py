@@ -1,0 +1,206 @@
+"""The `ctx` a robot's steps get: one per worker, holding that worker's browser context and pages."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import structlog
+from playwright.async_api import Browser, BrowserContext, Page
+from pydantic import BaseModel
+
+from runner.api import Robot, WorkItem
+from runner.ledger.models import Item
+from runner.ledger.repo import Ledger
+from runner.settings import RobotConfig, Settings, SystemSettings
+
+
+class ItemCheckpoints:
+    """Per-item checkpoints, written to the ledger the moment they are marked."""
+
+    def __init__(self, ledger: Ledger, item: Item) -> None:
+        self._ledger = ledger
+        self._item_id = item.id
+        self._values: dict[str, Any] = dict(item.checkpoints or {})
+
+    def get(self, name: str) -> Any | None:
+        return self._values.get(name)
+
+    def done(self, name: str) -> bool:
+        return name in self._values
+
+    def mark(self, name: str, value: Any = True) -> None:
+        self._ledger.set_checkpoint(self._item_id, name, value)
+        self._values[name] = value
+
+
+class NoCheckpoints:
+    """Outside an item (fetch, report) there is nothing to checkpoint."""
+
+    def get(self, name: str) -> Any | None:
+        return None
+
+    def done(self, name: str) -> bool:
+        return False
+
+    def mark(self, name: str, value: Any = True) -> None:
+        raise RuntimeError("checkpoints exist only while an item is processed")
+
+
+class WorkerContext:
+    """Implements `runner.api.Context` for one worker (or for the fetch and report steps)."""
+
+    def __init__(
+        self,
+        *,
+        robot: Robot,
+        robot_settings: BaseModel,
+        config: RobotConfig,
+        settings: Settings,
+        run_id: str,
+        dry_run: bool,
+        browser: Browser | None,
+        worker: str,
+        artifacts_root: Path,
+    ) -> None:
+        self.robot = robot
+        self.settings = robot_settings
+        self.config = config
+        self.app_settings = settings
+        self.run_id = run_id
+        self.dry_run = dry_run
+        self.worker = worker
+        self.log = structlog.get_logger(f"robots.{robot.name}").bind(worker=worker)
+        self.item: WorkItem | None = None
+        self.checkpoints: ItemCheckpoints | NoCheckpoints = NoCheckpoints()
+        self.artifacts_root = artifacts_root
+        self.artifacts_dir = artifacts_root / worker
+        self._browser = browser
+        self._context: BrowserContext | None = None
+        self._pages: dict[str, Page] = {}
+        self._http: dict[str, httpx.AsyncClient] = {}
+        self._attempt_title: str | None = None
+        self._chunk_open = False
+
+    # -- time and settings -----------------------------------------------------------------------
+
+    def now(self) -> datetime:
+        return self.app_settings.now()
+
+    def system(self, name: str) -> SystemSettings:
+        try:
+            return self.app_settings.systems[name]
+        except KeyError:
+            raise KeyError(f"setting 'systems.{name}' is missing (robot {self.robot.name} uses it)") from None
+
+    # -- browser ---------------------------------------------------------------------------------
+
+    async def browser_context(self) -> BrowserContext:
+        if self._context is None:
+            if self._browser is None:
+                raise RuntimeError("this step has no browser")
+            bs = self.app_settings.browser
+            self._context = await self._browser.new_context(locale="sv-SE", timezone_id=self.app_settings.timezone)
+            self._context.set_default_timeout(bs.timeout_ms)
+            self._context.set_default_navigation_timeout(bs.navigation_timeout_ms)
+            await self._context.tracing.start(screenshots=bs.trace_screenshots, snapshots=True, sources=False)
+            if self._attempt_title is not None:
+                await self._context.tracing.start_chunk(title=self._attempt_title)
+                self._chunk_open = True
+        return self._context
+
+    async def page(self, system: str) -> Page:
+        page = self._pages.get(system)
+        if page is None or page.is_closed():
+            context = await self.browser_context()
+            page = await context.new_page()
+            self._pages[system] = page
+            await self.robot.login(self, system, page)
+        return page
+
+    async def goto(self, system: str, path: str) -> Page:
+        page = await self.page(system)
+        url = self.system(system).url + (path if path.startswith("/") else "/" + path)
+        await page.goto(url)
+        if await self.robot.is_login_page(system, page):
+            self.log.info("session.expired", system=system)
+            await self.robot.login(self, system, page)
+            await page.goto(url)
+        return page
+
+    def http(self, system: str) -> httpx.AsyncClient:
+        client = self._http.get(system)
+        if client is None or client.is_closed:
+            client = httpx.AsyncClient(base_url=self.system(system).url, timeout=30.0)
+            self._http[system] = client
+        return client
+
+    # -- lifecycle, used by the engine -------------------------------------------------------------
+
+    def begin_item(self, ledger: Ledger, row: Item) -> None:
+        self.item = WorkItem(key=row.key, title=row.title, data=row.data or {})
+        self.checkpoints = ItemCheckpoints(ledger, row)
+        self.artifacts_dir = self.artifacts_root / f"item-{row.id}"
+
+    def end_item(self) -> None:
+        self.item = None
+        self.checkpoints = NoCheckpoints()
+
+    async def start_attempt(self, title: str) -> None:
+        """Trace this attempt in its own chunk, so a failure keeps exactly its own trace."""
+        self._attempt_title = title
+        if self._context is not None:
+            await self._context.tracing.start_chunk(title=title)
+            self._chunk_open = True
+
+    async def _stop_chunk(self, path: Path | None) -> bool:
+        self._attempt_title = None
+        if self._context is None or not self._chunk_open:
+            return False
+        self._chunk_open = False
+        try:
+            await self._context.tracing.stop_chunk(path=path)
+        except Exception:
+            return False
+        return path is not None
+
+    async def keep_failure_evidence(self, name: str) -> list[Path]:
+        """Screenshot of each open page and the trace of the failed attempt; returns the files."""
+        files: list[Path] = []
+        if self._context is None:
+            return files
+        self.artifacts_dir.mkdir(parents=True, exist_ok=True)
+        for system, page in list(self._pages.items()):
+            if page.is_closed():
+                continue
+            shot = self.artifacts_dir / f"{name}-{system}.png"
+            try:
+                await page.screenshot(path=shot, full_page=True, timeout=5_000)
+                files.append(shot)
+            except Exception:
+                pass
+        trace = self.artifacts_dir / f"{name}-trace.zip"
+        if await self._stop_chunk(trace):
+            files.append(trace)
+        return files
+
+    async def discard_attempt(self) -> None:
+        await self._stop_chunk(None)
+
+    async def reset_browser(self) -> None:
+        """A fresh context and pages after a technical failure (the next attempt logs in again)."""
+        context, self._context, self._pages = self._context, None, {}
+        self._chunk_open = False
+        if context is not None:
+            try:
+                await context.close()
+            except Exception:
+                pass
+
+    async def close(self) -> None:
+        await self.reset_browser()
+        for client in self._http.values():
+            await client.aclose()
+        self._http.clear()

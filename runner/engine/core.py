@@ -1,0 +1,403 @@
+"""The engine: fetch → ledger → N concurrent workers → report, for one run of one robot.
+
+Promises it keeps (each tested):
+- every fetched item is in the ledger before any is processed; a kill at any moment leaves every item
+  `new` or `in_progress`, and the next start resumes them before fetching anew;
+- a BusinessError becomes `needs_attention` at once; other errors are retried with a fresh browser
+  context and backoff, and the last failure keeps a screenshot and a Playwright trace;
+- K consecutive technical failures stop the run ("Systemet verkar nere") and leave the rest `new`;
+- a deadline, a signal or a stop event stops claiming; items in flight finish; the rest stay `new`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import socket
+import threading
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import structlog
+from playwright.async_api import Browser, async_playwright
+from sqlalchemy.exc import SQLAlchemyError
+
+from runner.api import BusinessError, Outcome, Robot, RunReport, Status, StopRun, WorkItem
+from runner.browser import PAIRED_MAJOR, launch, major_version
+from runner.engine.context import WorkerContext
+from runner.ledger.db import open_database
+from runner.ledger.models import Item
+from runner.ledger.repo import Ledger
+from runner.logging import attach_run_log, detach
+from runner.redact import scrub_text
+from runner.settings import Settings, validate_robot_settings
+
+log = structlog.get_logger("runner.engine")
+ProgressCallback = Callable[..., None]
+
+
+class AlreadyRunning(RuntimeError):
+    """Another live process is running this robot against the same ledger."""
+
+
+@dataclass
+class RunSummary:
+    id: str
+    robot: str
+    status: str
+    reason: str | None
+    counts: dict[str, int]
+    started_at: datetime
+    ended_at: datetime
+    dry_run: bool
+    fetched: dict[str, int] = field(default_factory=dict)
+    resumed: int = 0
+    report: dict[str, Any] | None = None
+
+
+class Engine:
+    def __init__(
+        self,
+        settings: Settings,
+        robot_cls: type[Robot],
+        *,
+        dry_run: bool = False,
+        concurrency: int | None = None,
+        limit: int | None = None,
+        trigger: str = "manual",
+        scheduled_for: datetime | None = None,
+        deadline: datetime | None = None,
+        stop_event: threading.Event | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> None:
+        self.settings = settings
+        self.robot = robot_cls()
+        self.name = robot_cls.name
+        self.config = settings.robot_config(self.name)
+        self.robot_settings = validate_robot_settings(robot_cls.Settings, self.name, self.config)
+        self.dry_run = dry_run
+        self.concurrency = concurrency or self.config.concurrency
+        self.limit = limit
+        self.trigger = trigger
+        self.scheduled_for = scheduled_for
+        self.deadline = deadline
+        self.stop_event = stop_event or threading.Event()
+        self.progress = progress or (lambda *a, **k: None)
+        _, sessions = open_database(settings.database_url(), echo=settings.database.echo)
+        self.ledger = Ledger(sessions)
+        self.run_id = ""
+        self._stop_reason: str | None = None
+        self._consecutive_failures = 0
+        self._claimed = 0
+        self._wake = asyncio.Event()
+
+    # -- stopping --------------------------------------------------------------------------------
+
+    def request_stop(self, reason: str = "Körningen stoppades av driften") -> None:
+        if self._stop_reason is None:
+            self._stop_reason = reason
+            log.info("run.stop_requested")
+        self._wake.set()
+
+    def _stopping(self) -> bool:
+        if self._stop_reason is not None:
+            return True
+        if self.stop_event.is_set():
+            self.request_stop("Körningen stoppades av driften (signal)")
+            return True
+        if self.deadline is not None and datetime.now(UTC) >= self.deadline:
+            local = self.deadline.astimezone(self.settings.tz).strftime("%H:%M")
+            self.request_stop(f"Tidsgränsen {local} nåddes")
+            return True
+        return False
+
+    async def _sleep(self, seconds: float) -> None:
+        """Sleep that a stop request cuts short."""
+        end = asyncio.get_running_loop().time() + seconds
+        while not self._stopping():
+            left = end - asyncio.get_running_loop().time()
+            if left <= 0:
+                return
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=min(left, 0.5))
+
+    # -- the run ---------------------------------------------------------------------------------
+
+    def _resume_dead_runs(self) -> int:
+        host, me = socket.gethostname(), os.getpid()
+        for run in self.ledger.unfinished_runs(self.name):
+            if run.host == host and run.pid and run.pid != me and _pid_alive(run.pid):
+                raise AlreadyRunning(f"robot {self.name} is already running (run {run.id}, pid {run.pid})")
+            self.ledger.close_dead_run(run.id, "Körningen avbröts oväntat; ärendena som inte hanns med tas i nästa körning")
+            log.warning("run.resumed_dead_run", dead_run=run.id)
+        released = self.ledger.release_in_progress(self.name)
+        return self.ledger.pending_count(self.name) if released >= 0 else 0
+
+    async def run(self) -> RunSummary:
+        pending = self._resume_dead_runs()
+        self.run_id = self.ledger.start_run(
+            self.name,
+            dry_run=self.dry_run,
+            trigger=self.trigger,
+            scheduled_for=self.scheduled_for,
+            deadline=self.deadline,
+        )
+        started = datetime.now(UTC)
+        log_dir = self.settings.data_dir / "logs"
+        handler = attach_run_log(log_dir, self.run_id)
+        structlog.contextvars.bind_contextvars(run_id=self.run_id, robot=self.name)
+        status, reason, fetched, report = "completed", None, Counter[str](), None
+        try:
+            log.info("run.started", dry_run=self.dry_run, concurrency=self.concurrency, resumed=pending)
+            async with async_playwright() as pw:
+                browser = await launch(pw, self.settings.browser)
+                self._check_browser_version(browser)
+                try:
+                    if pending:
+                        self.progress("resume", total=pending)
+                        await self._process_all(browser)
+                    if not self._stopping():
+                        fetched = await self._fetch(browser)
+                    if not self._stopping():
+                        await self._process_all(browser)
+                    report = await self._report(browser)
+                finally:
+                    await browser.close()
+            if self._stop_reason is not None:
+                status, reason = "interrupted", self._stop_reason
+        except _FetchFailed as exc:
+            status, reason = "failed", str(exc)
+        except SQLAlchemyError as exc:
+            status, reason = "failed", f"Liggaren (databasen) gick inte att skriva: {type(exc).__name__}"
+            log.error("run.ledger_error", error=type(exc).__name__)
+            raise
+        except BaseException as exc:
+            status, reason = "failed", f"Oväntat fel i ramverket: {type(exc).__name__}"
+            log.exception("run.crashed")
+            raise
+        finally:
+            counts, reason = self._finish(status, reason, report)
+            ended = datetime.now(UTC)
+            log.info("run.finished", status=status, counts=counts, seconds=round((ended - started).total_seconds(), 2))
+            structlog.contextvars.unbind_contextvars("run_id", "robot")
+            detach(handler)
+        return RunSummary(
+            id=self.run_id,
+            robot=self.name,
+            status=status,
+            reason=reason,
+            counts=counts,
+            started_at=started,
+            ended_at=ended,
+            dry_run=self.dry_run,
+            fetched=dict(fetched),
+            resumed=pending,
+            report=report,
+        )
+
+    def _finish(
+        self, status: str, reason: str | None, report: dict[str, Any] | None
+    ) -> tuple[dict[str, int], str | None]:
+        try:
+            left = self.ledger.pending_count(self.name)
+            if left and reason is not None:
+                reason = f"{reason}; {left} ärenden ligger kvar till nästa körning"
+            return self.ledger.finish_run(self.run_id, status, reason, report), reason
+        except SQLAlchemyError:
+            log.error("run.finish_not_recorded")
+            return {}, reason
+
+    def _check_browser_version(self, browser: Browser) -> None:
+        major = major_version(browser.version)
+        if abs(major - PAIRED_MAJOR) > 3:
+            log.warning("browser.version_mismatch", version=browser.version, paired_major=PAIRED_MAJOR)
+
+    def _context(self, browser: Browser | None, worker: str) -> WorkerContext:
+        return WorkerContext(
+            robot=self.robot,
+            robot_settings=self.robot_settings,
+            config=self.config,
+            settings=self.settings,
+            run_id=self.run_id,
+            dry_run=self.dry_run,
+            browser=browser,
+            worker=worker,
+            artifacts_root=self.settings.data_dir / "artifacts" / self.run_id,
+        )
+
+    # -- fetch -----------------------------------------------------------------------------------
+
+    async def _fetch(self, browser: Browser) -> Counter[str]:
+        """Store every fetched item, in batches, before any is processed. Retried like an item."""
+        reprocess = frozenset(self.robot.reprocess_statuses)
+        total: Counter[str] = Counter()
+        for attempt in range(1, self.config.max_attempts + 1):
+            ctx = self._context(browser, "fetch")
+            batch: list[WorkItem] = []
+            try:
+                async for item in self.robot.fetch(ctx):
+                    batch.append(item)
+                    if len(batch) >= 500:
+                        total.update(self.ledger.add_items(self.name, self.run_id, batch, reprocess))
+                        self.progress("fetched", count=sum(total.values()))
+                        batch = []
+                total.update(self.ledger.add_items(self.name, self.run_id, batch, reprocess))
+                self.progress("fetched", count=sum(total.values()), done=True, new=total["new"] + total["requeued"])
+                log.info("fetch.done", **total)
+                return total
+            except StopRun as exc:
+                total.update(self.ledger.add_items(self.name, self.run_id, batch, reprocess))
+                self.request_stop(exc.message_sv)
+                return total
+            except SQLAlchemyError:
+                raise
+            except Exception as exc:
+                total.update(self.ledger.add_items(self.name, self.run_id, batch, reprocess))
+                log.warning("fetch.failed", attempt=attempt, error=type(exc).__name__)
+                if attempt == self.config.max_attempts:
+                    raise _FetchFailed(
+                        f"Hämtningen av nya ärenden misslyckades efter {attempt} försök ({type(exc).__name__})"
+                    ) from None
+                await self._sleep(self.config.retry_backoff_seconds * 2 ** (attempt - 1))
+                if self._stopping():
+                    return total
+            finally:
+                await ctx.close()
+        return total
+
+    # -- process ---------------------------------------------------------------------------------
+
+    async def _process_all(self, browser: Browser) -> None:
+        workers = [self._context(browser, f"w{i + 1}") for i in range(self.concurrency)]
+        try:
+            await asyncio.gather(*(self._worker(w) for w in workers))
+        finally:
+            await asyncio.gather(*(w.close() for w in workers), return_exceptions=True)
+
+    async def _worker(self, wctx: WorkerContext) -> None:
+        while not self._stopping():
+            if self.limit is not None and self._claimed >= self.limit:
+                return
+            row = self.ledger.claim_next(self.name, self.run_id, wctx.worker, dry_run=self.dry_run)
+            if row is None:
+                return
+            self._claimed += 1
+            with structlog.contextvars.bound_contextvars(item_key=row.key):
+                wctx.begin_item(self.ledger, row)
+                try:
+                    status = await self._process_item(wctx, row)
+                finally:
+                    wctx.end_item()
+            if status is not None:
+                self.progress("item", status=status.value)
+
+    async def _process_item(self, wctx: WorkerContext, row: Item) -> Status | None:
+        item = wctx.item
+        assert item is not None
+        attempts = row.attempts
+        while True:
+            await wctx.start_attempt(f"{row.key} försök {attempts + 1}")
+            try:
+                outcome = await self.robot.process(wctx, item)
+                if not isinstance(outcome, Outcome):
+                    raise TypeError(f"process() returned {type(outcome).__name__}, not Outcome")
+            except BusinessError as exc:
+                await wctx.discard_attempt()
+                self._consecutive_failures = 0
+                self._record(row, exc.to_outcome())
+                log.info("item.needs_attention", code=exc.code)
+                return Status.needs_attention
+            except StopRun as exc:
+                await wctx.discard_attempt()
+                self.ledger.release(row.id)
+                log.error("run.stopped_by_robot", error=type(exc).__name__)
+                self.request_stop(exc.message_sv)
+                return None
+            except (SQLAlchemyError, asyncio.CancelledError):
+                raise
+            except Exception as exc:
+                attempts = self.ledger.count_attempt(row.id)
+                self._consecutive_failures += 1
+                log.warning("item.attempt_failed", attempt=attempts, error=type(exc).__name__)
+                if self._consecutive_failures >= self.config.circuit_breaker:
+                    await wctx.discard_attempt()
+                    await wctx.reset_browser()
+                    self.ledger.release(row.id)
+                    self.request_stop(
+                        f"Systemet verkar nere: {self._consecutive_failures} tekniska fel i rad, körningen stoppades"
+                    )
+                    return None
+                if attempts >= self.config.max_attempts:
+                    files = await wctx.keep_failure_evidence(f"forsok-{attempts}")
+                    await wctx.reset_browser()
+                    self._record(row, _failed_outcome(exc, attempts), files=files, error=_error_text(exc))
+                    log.error("item.failed", attempts=attempts, error=type(exc).__name__)
+                    return Status.failed
+                await wctx.discard_attempt()
+                await wctx.reset_browser()
+                await self._sleep(self.config.retry_backoff_seconds * 2 ** (attempts - 1))
+                if self._stopping():
+                    self.ledger.release(row.id)
+                    return None
+                continue
+            await wctx.discard_attempt()
+            self._consecutive_failures = 0
+            self._record(row, outcome)
+            log.info("item.done", status=outcome.status.value)
+            return outcome.status
+
+    def _record(self, row: Item, outcome: Outcome, *, files: list[Path] = (), error: str | None = None) -> None:  # type: ignore[assignment]
+        rel = [str(p.relative_to(self.settings.data_dir)) for p in files]
+        self.ledger.record_outcome(row, self.run_id, outcome, dry_run=self.dry_run, artifacts=rel, error=error)
+
+    # -- report ----------------------------------------------------------------------------------
+
+    async def _report(self, browser: Browser) -> dict[str, Any] | None:
+        ctx = self._context(browser, "report")
+        run = RunReport(
+            run_id=self.run_id,
+            robot=self.name,
+            dry_run=self.dry_run,
+            counts=self.ledger.run_counts(self.run_id),
+            outcomes=lambda: self.ledger.iter_run_outcomes(self.run_id),
+        )
+        try:
+            return await self.robot.report(ctx, run)
+        except Exception as exc:
+            log.error("report.failed", error=type(exc).__name__)
+            return {"fel": f"Robotens rapportsteg misslyckades ({type(exc).__name__})"}
+        finally:
+            await ctx.close()
+
+
+class _FetchFailed(Exception):
+    pass
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _error_text(exc: BaseException) -> str:
+    """Type and first line of the message, with personal data masked: for operations, not staff."""
+    first = (str(exc).strip().splitlines() or [""])[0][:300]
+    return scrub_text(f"{type(exc).__name__}: {first}")
+
+
+def _failed_outcome(exc: BaseException, attempts: int) -> Outcome:
+    return Outcome(
+        status=Status.failed,
+        summary=f"Tekniskt fel efter {attempts} försök ({type(exc).__name__}); skärmbild och spårning finns bifogade.",
+    )

@@ -1,0 +1,1 @@
+"""The ledger: the durable record of runs, items and outcomes (SQLAlchemy 2, Alembic migrations)."""

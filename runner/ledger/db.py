@@ -1,0 +1,76 @@
+"""Database engine and schema migrations for the ledger.
+
+SQLite (the embedded default) gets WAL, a busy timeout and foreign keys, so a reader (the web app) never
+blocks the night's writer and a killed process leaves a consistent file. PostgreSQL is used as is.
+The schema is always brought to the newest Alembic revision on open: operators never run migrations by hand.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+_migrated: set[str] = set()
+_lock = threading.Lock()
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.close()
+
+
+def make_engine(url: str, *, echo: bool = False) -> Engine:
+    """An engine for `url`; creates the SQLite file's folder when needed."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False, "timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return create_engine(parsed, echo=echo, pool_pre_ping=True)
+
+
+def alembic_config(engine: Engine) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.attributes["connection_engine"] = engine
+    return cfg
+
+
+def migrate(engine: Engine) -> None:
+    """Upgrade the schema to the newest revision (once per process and database)."""
+    key = engine.url.render_as_string(hide_password=False)
+    with _lock:
+        if key in _migrated:
+            return
+        with engine.begin() as conn:
+            cfg = alembic_config(engine)
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+        _migrated.add(key)
+
+
+def open_database(url: str, *, echo: bool = False) -> tuple[Engine, sessionmaker[Session]]:
+    """Engine and session factory for a migrated ledger."""
+    engine = make_engine(url, echo=echo)
+    migrate(engine)
+    return engine, sessionmaker(engine, expire_on_commit=False)
+
+
+def has_ledger(engine: Engine) -> bool:
+    return inspect(engine).has_table("runs")

@@ -1,0 +1,287 @@
+"""Settings: a TOML file, then `NATTSKIFT_…` environment variables, then a secrets directory.
+
+Precedence, highest first: explicit arguments, environment (`NATTSKIFT_ROBOTS__RONNEY__CONCURRENCY=8`),
+secret files (`<secrets_dir>/nattskift_systems__ekonomi__password`), the TOML file, defaults.
+The file is `--config FILE`, else `$NATTSKIFT_CONFIG`, else `./nattskift.toml` if it exists.
+
+A wrong setting stops start-up with one line naming the key and what is allowed (`SettingsError`).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from datetime import datetime, time
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import (
+    BaseSettings,
+    NestedSecretsSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+ENV_PREFIX = "NATTSKIFT_"
+DEFAULT_CONFIG_NAME = "nattskift.toml"
+CRON_FIELD = re.compile(r"^[\d*/,\-a-zA-Z]+$")
+
+
+class SettingsError(Exception):
+    """A setting is wrong. `str()` is one line naming the key and what is allowed."""
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class DatabaseSettings(Section):
+    """Where the ledger lives. Empty url: a SQLite file `nattskift.db` in the data directory."""
+
+    url: SecretStr | None = None
+    echo: bool = False
+
+
+class BrowserSettings(Section):
+    """Which Chromium to drive. Empty executable_path: Playwright's own, then one on PATH."""
+
+    executable_path: Path | None = None
+    headless: bool = True
+    slow_mo_ms: int = Field(default=0, ge=0)
+    timeout_ms: int = Field(default=15_000, ge=100, description="default wait for a page element")
+    navigation_timeout_ms: int = Field(default=30_000, ge=100)
+    trace_screenshots: bool = Field(
+        default=False, description="film screenshots in failure traces (costs CPU on every item; DOM snapshots are always kept)"
+    )
+
+
+class LoggingSettings(Section):
+    level: Literal["debug", "info", "warning", "error"] = "info"
+    console: Literal["auto", "always", "never"] = "auto"
+
+
+class SystemSettings(Section):
+    """A target system: its address and the robot's account there."""
+
+    url: str
+    username: str = ""
+    password: SecretStr | None = None
+    api_key: SecretStr | None = None
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, v: str) -> str:
+        if not re.match(r"^https?://[^/\s]+", v):
+            raise ValueError("must be an http(s) URL such as http://127.0.0.1:8101")
+        return v.rstrip("/")
+
+
+class RobotConfig(BaseModel):
+    """The framework's settings for one robot; the robot's own settings sit in the same table."""
+
+    model_config = ConfigDict(extra="allow")
+
+    enabled: bool = True
+    schedule: str | None = Field(default=None, description="cron, e.g. '30 1 * * *'; empty: the robot's default")
+    calendar: Literal["every_day", "working_days"] = "every_day"
+    closed_dates: list[str] = Field(default_factory=list, description="extra dates (YYYY-MM-DD) with no run")
+    concurrency: int = Field(default=4, ge=1, le=64)
+    max_attempts: int = Field(default=3, ge=1, le=20)
+    retry_backoff_seconds: float = Field(default=2.0, ge=0)
+    circuit_breaker: int = Field(default=5, ge=1, description="consecutive technical failures that stop a run")
+    deadline: time | None = Field(default=None, description="latest local end time, e.g. 06:30")
+    grace_hours: float = Field(default=3.0, ge=0, description="how late a missed nightly run may still start")
+
+    @field_validator("schedule")
+    @classmethod
+    def _cron(cls, v: str | None) -> str | None:
+        if v is None or v == "":
+            return None
+        parts = v.split()
+        if len(parts) != 5 or not all(CRON_FIELD.match(p) for p in parts):
+            raise ValueError("must be a cron expression with five fields, e.g. '30 1 * * *'")
+        return v
+
+    @property
+    def robot_settings(self) -> dict[str, Any]:
+        """The keys that belong to the robot's own Settings model."""
+        return dict(self.model_extra or {})
+
+
+class SchedulerSettings(Section):
+    timezone: str = "Europe/Stockholm"
+    lock_timeout_seconds: float = Field(default=0, ge=0)
+
+
+class SmtpSettings(Section):
+    """Optional e-mail to operations when a night's run failed, was interrupted or missed."""
+
+    host: str | None = None
+    port: int = 25
+    username: str | None = None
+    password: SecretStr | None = None
+    starttls: bool = False
+    sender: str = "nattskift@localhost"
+    recipients: list[str] = Field(default_factory=list)
+
+
+class WebSettings(Section):
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    secret_key: SecretStr | None = Field(default=None, description="signs sessions; empty: generated per data dir")
+    session_minutes: int = Field(default=480, ge=1)
+    base_url: str | None = None
+
+
+class Settings(BaseSettings):
+    """All of Nattskift's settings. See `nattskift.example.toml` for a commented example."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        env_nested_delimiter="__",
+        extra="forbid",
+        nested_model_default_partial_update=True,
+    )
+
+    data_dir: Path = Field(default=Path("var"), description="ledger, logs, artifacts and reports")
+    timezone: str = "Europe/Stockholm"
+    clock: datetime | None = Field(default=None, description="frozen 'now' for demos and tests; empty: real time")
+    secrets_dir: Path | None = None
+    robot_dirs: list[Path] = Field(default_factory=list, description="extra folders with <name>/robot.py robots")
+    database: DatabaseSettings = DatabaseSettings()
+    browser: BrowserSettings = BrowserSettings()
+    logging: LoggingSettings = LoggingSettings()
+    scheduler: SchedulerSettings = SchedulerSettings()
+    smtp: SmtpSettings = SmtpSettings()
+    web: WebSettings = WebSettings()
+    systems: dict[str, SystemSettings] = Field(default_factory=dict)
+    robots: dict[str, RobotConfig] = Field(default_factory=dict)
+
+    _config_file: Path | None = None
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, v: str) -> str:
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError("must be an IANA time zone such as Europe/Stockholm") from exc
+        return v
+
+    @model_validator(mode="after")
+    def _aware_clock(self) -> Settings:
+        if self.clock is not None and self.clock.tzinfo is None:
+            self.clock = self.clock.replace(tzinfo=ZoneInfo(self.timezone))
+        return self
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        secrets_dir = _SOURCE_OPTIONS.get("secrets_dir")
+        if secrets_dir:
+            sources.append(NestedSecretsSettingsSource(file_secret_settings, secrets_dir=secrets_dir, secrets_dir_missing="error"))
+        toml_file = _SOURCE_OPTIONS.get("toml_file")
+        if toml_file:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=toml_file))
+        return tuple(sources)
+
+    # -- derived values ---------------------------------------------------------------------------
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def config_file(self) -> Path | None:
+        return self._config_file
+
+    def database_url(self) -> str:
+        if self.database.url is not None:
+            return self.database.url.get_secret_value()
+        return f"sqlite:///{(self.data_dir / 'nattskift.db').resolve()}"
+
+    def robot_config(self, name: str) -> RobotConfig:
+        return self.robots.get(name) or RobotConfig()
+
+    def now(self) -> datetime:
+        return self.clock if self.clock is not None else datetime.now(self.tz)
+
+
+_SOURCE_OPTIONS: dict[str, Any] = {}
+
+
+def resolve_config_path(config: str | Path | None) -> Path | None:
+    """`--config`, else `$NATTSKIFT_CONFIG`, else ./nattskift.toml when present."""
+    if config:
+        path = Path(config)
+        if not path.is_file():
+            raise SettingsError(f"config file {path}: not found")
+        return path
+    env = os.environ.get(f"{ENV_PREFIX}CONFIG")
+    if env:
+        path = Path(env)
+        if not path.is_file():
+            raise SettingsError(f"{ENV_PREFIX}CONFIG={path}: file not found")
+        return path
+    default = Path(DEFAULT_CONFIG_NAME)
+    return default if default.is_file() else None
+
+
+def load_settings(config: str | Path | None = None, **overrides: Any) -> Settings:
+    """Load settings, or raise SettingsError with one line naming the bad key."""
+    path = resolve_config_path(config)
+    if path is not None:
+        try:
+            with path.open("rb") as fh:
+                raw = tomllib.load(fh)
+        except tomllib.TOMLDecodeError as exc:
+            raise SettingsError(f"config file {path}: not valid TOML ({exc})") from None
+    else:
+        raw = {}
+    secrets_dir = overrides.get("secrets_dir") or os.environ.get(f"{ENV_PREFIX}SECRETS_DIR") or raw.get("secrets_dir")
+    _SOURCE_OPTIONS.clear()
+    _SOURCE_OPTIONS.update(toml_file=path, secrets_dir=secrets_dir)
+    try:
+        settings = Settings(**overrides)
+    except ValidationError as exc:
+        raise SettingsError(describe_validation_error(exc, path)) from None
+    finally:
+        _SOURCE_OPTIONS.clear()
+    if path is not None:
+        settings._config_file = path.resolve()
+        if not settings.data_dir.is_absolute() and "data_dir" not in overrides and f"{ENV_PREFIX}DATA_DIR" not in os.environ:
+            settings.data_dir = (path.parent / settings.data_dir).resolve()
+    return settings
+
+
+def describe_validation_error(exc: ValidationError, path: Path | None = None, prefix: str = "") -> str:
+    """One line: where, which key, what is wrong. Never echoes the value (it may be a secret)."""
+    err = exc.errors(include_url=False, include_input=False)[0]
+    key = ".".join(str(p) for p in (prefix.split(".") if prefix else []) + list(err["loc"]))
+    where = f"{path}: " if path else ""
+    message = err["msg"]
+    if err["type"] == "extra_forbidden":
+        message = "unknown setting (check the spelling; see nattskift.example.toml)"
+    elif err["type"] == "missing":
+        message = "required setting is missing"
+    more = f" (and {len(exc.errors()) - 1} more)" if len(exc.errors()) > 1 else ""
+    return f"{where}setting '{key}': {message}{more}"
+
+
+def validate_robot_settings(model: type[BaseModel], robot_name: str, config: RobotConfig) -> BaseModel:
+    """Validate a robot's own settings from its `[robots.<name>]` table."""
+    try:
+        return model.model_validate(config.robot_settings)
+    except ValidationError as exc:
+        raise SettingsError(describe_validation_error(exc, prefix=f"robots.{robot_name}")) from None

@@ -1,0 +1,184 @@
+"""The engine's promises, shown with the tiny robot against a tiny target system in real Chromium.
+
+The target counts writes per key on its own side: that is what "exactly once" is measured by.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from runner.api import Status
+from runner.testing import run_robot
+
+
+def test_workers_really_overlap(target, tiny_settings):
+    server = target(8)
+    server.state.latency = 0.3  # each request takes 300 ms, so overlap is visible on the target side
+    settings = tiny_settings(server, concurrency=4)
+
+    result = run_robot("tiny", settings)
+
+    assert result.run.status == "completed"
+    assert result.run.counts == {"prepared": 8}
+    assert server.state.max_in_flight >= 4
+    assert all(n == 1 for n in server.state.writes.values()) and len(server.state.writes) == 8
+
+
+def test_technical_error_is_retried_then_failed_with_screenshot_and_trace(target, tiny_settings):
+    server = target(3)
+    server.state.fail_keys = {"A001"}
+    settings = tiny_settings(server, concurrency=1, max_attempts=3)
+
+    result = run_robot("tiny", settings)
+
+    assert server.state.page_views["A001"] == 3  # three attempts, each opened the page once
+    failed = result.outcomes["A001"]
+    assert failed.status == Status.failed
+    assert "efter 3 försök" in failed.summary
+    assert result.outcomes["A000"].status == Status.prepared
+    from runner.ledger.models import Outcome
+
+    with result.ledger.sessions() as s:
+        row = s.query(Outcome).filter_by(key="A001").one()
+    files = [settings.data_dir / p for p in row.artifacts]
+    assert any(f.suffix == ".png" and f.stat().st_size > 0 for f in files)
+    assert any(f.name.endswith("trace.zip") and f.stat().st_size > 0 for f in files)
+    assert row.error and row.error.startswith("RuntimeError")
+
+
+def test_business_error_needs_attention_and_is_not_retried(target, tiny_settings):
+    server = target(2)
+    server.state.business_keys = {"A000"}
+    settings = tiny_settings(server, concurrency=1)
+
+    result = run_robot("tiny", settings)
+
+    assert server.state.page_views["A000"] == 1
+    outcome = result.outcomes["A000"]
+    assert outcome.status == Status.needs_attention
+    assert outcome.summary == "Ärendet är spärrat och måste hanteras av en handläggare"
+    assert outcome.findings[0].code == "blocked"
+    assert server.state.writes["A000"] == 0
+
+
+def test_circuit_breaker_stops_the_run_and_leaves_items_new(target, tiny_settings):
+    server = target(10)
+    server.state.fail_keys = {f"A{i:03d}" for i in range(10)}  # the system answers 500 on every case
+    settings = tiny_settings(server, concurrency=1, circuit_breaker=3, max_attempts=3)
+
+    result = run_robot("tiny", settings)
+
+    assert result.run.status == "interrupted"
+    assert result.run.reason.startswith("Systemet verkar nere")
+    assert "10 ärenden ligger kvar" in result.run.reason
+    assert result.ledger.item_states("tiny") == {"new": 10}
+    assert sum(server.state.page_views.values()) == 3  # it stopped after three failures in a row
+
+    server.state.fail_keys = set()  # the system is back: the next run completes every item
+    again = run_robot("tiny", settings)
+    assert again.run.status == "completed"
+    assert again.run.counts == {"prepared": 10}
+    assert set(server.state.writes.values()) == {1}
+
+
+def test_deadline_leaves_the_rest_new_and_says_so(target, tiny_settings):
+    server = target(30)
+    server.state.latency = 0.2
+    settings = tiny_settings(server, concurrency=1)
+    deadline = datetime.now(UTC) + timedelta(seconds=4)
+
+    result = run_robot("tiny", settings, deadline=deadline)
+
+    assert result.run.status == "interrupted"
+    assert result.run.reason.startswith("Tidsgränsen")
+    done = result.run.counts.get("prepared", 0)
+    assert 0 < done < 30
+    assert result.run.counts["not_reached"] == 30 - done
+    assert sum(server.state.writes.values()) == done
+
+    rest = run_robot("tiny", settings)
+    assert rest.run.counts == {"prepared": 30 - done}
+    assert len(server.state.writes) == 30 and set(server.state.writes.values()) == {1}
+
+
+def test_stop_request_finishes_items_in_flight_and_keeps_the_rest(target, tiny_settings):
+    server = target(40)
+    server.state.latency = 0.15
+    settings = tiny_settings(server, concurrency=2)
+    stop = threading.Event()
+    threading.Timer(4.0, stop.set).start()
+
+    result = run_robot("tiny", settings, stop_event=stop)
+
+    assert result.run.status == "interrupted"
+    assert "stoppades av driften" in result.run.reason
+    done = result.run.counts.get("prepared", 0)
+    assert 0 < done < 40
+    assert sum(server.state.writes.values()) == done  # nothing half-done: every write is recorded
+    assert result.ledger.item_states("tiny") == {"done": done, "new": 40 - done}
+
+
+def test_expired_session_logs_in_again(target, tiny_settings):
+    server = target(12)
+    server.state.latency = 0.1
+    settings = tiny_settings(server, concurrency=2)
+    threading.Timer(2.5, lambda: setattr(server.state, "session_version", 1)).start()
+
+    result = run_robot("tiny", settings)
+
+    assert result.run.counts == {"prepared": 12}
+    assert server.state.logins >= 3  # fetch + two workers, plus the logins after the expiry
+
+
+def test_dry_run_writes_nothing_and_the_real_run_still_does_everything(target, tiny_settings):
+    server = target(5)
+    settings = tiny_settings(server, concurrency=2)
+
+    dry = run_robot("tiny", settings, dry_run=True)
+
+    assert dry.run.dry_run and dry.run.status == "completed"
+    assert {o.summary for o in dry.outcomes.values()} == {"Skulle sparas (provkörning)"}
+    assert sum(server.state.writes.values()) == 0
+    assert dry.ledger.item_states("tiny") == {"new": 5}
+
+    real = run_robot("tiny", settings)
+    assert real.run.counts == {"prepared": 5}
+    assert set(server.state.writes.values()) == {1}
+
+
+def test_a_key_already_done_is_not_processed_again(target, tiny_settings):
+    server = target(4)
+    settings = tiny_settings(server, concurrency=2)
+    run_robot("tiny", settings)
+    views = sum(server.state.page_views.values())
+
+    again = run_robot("tiny", settings)
+
+    assert again.run.fetched == {"already_done": 4}
+    assert again.outcomes == {}
+    assert sum(server.state.page_views.values()) == views
+
+
+def test_limit_processes_only_that_many(target, tiny_settings):
+    server = target(6)
+    settings = tiny_settings(server, concurrency=1)
+
+    result = run_robot("tiny", settings, limit=2)
+
+    assert result.run.counts["prepared"] == 2
+    assert result.ledger.item_states("tiny") == {"done": 2, "new": 4}
+
+
+def test_run_log_is_json_lines_with_run_and_item_bound(target, tiny_settings):
+    import json
+
+    server = target(2)
+    settings = tiny_settings(server, concurrency=1)
+    result = run_robot("tiny", settings)
+
+    lines = [json.loads(x) for x in (Path(settings.data_dir) / "logs" / "runs" / f"{result.run.id}.jsonl").read_text().splitlines()]
+    done = [x for x in lines if x["event"] == "item.done"]
+    assert {x["item_key"] for x in done} == {"A000", "A001"}
+    assert all(x["run_id"] == result.run.id and x["robot"] == "tiny" for x in lines)
