@@ -15,7 +15,12 @@ from collections.abc import Iterable
 from importlib.metadata import entry_points
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from runner.api import Robot
+
+if TYPE_CHECKING:
+    from runner.settings import Settings
 
 GROUP = "nattskift.robots"
 _extra: dict[str, type[Robot]] = {}
@@ -69,18 +74,23 @@ def _scan_dirs() -> dict[str, type[Robot]]:
     return found
 
 
-def load_robots() -> dict[str, type[Robot]]:
-    """All installed robots by name. A robot that fails to import is reported, not silently dropped."""
+def load_robots(errors: list[str] | None = None) -> dict[str, type[Robot]]:
+    """All installed robots by name. A robot that fails to load is reported, not silently dropped:
+    it raises RobotNotFound, or, when `errors` is given, is described there so the others still load."""
     robots: dict[str, type[Robot]] = _scan_dirs()
     for ep in entry_points(group=GROUP):
         try:
             cls = ep.load()
-        except Exception as exc:  # a broken plugin must not hide the others
-            raise RobotNotFound(f"robot {ep.name!r} ({ep.value}) could not be loaded: {exc}") from exc
-        if not (isinstance(cls, type) and issubclass(cls, Robot)):
-            raise RobotNotFound(f"entry point {ep.name!r} ({ep.value}) is not a Robot subclass")
-        if cls.name != ep.name:
-            raise RobotNotFound(f"entry point {ep.name!r} points at a robot named {cls.name!r}")
+            if not (isinstance(cls, type) and issubclass(cls, Robot)):
+                raise RobotNotFound(f"entry point {ep.name!r} ({ep.value}) is not a Robot subclass")
+            if cls.name != ep.name:
+                raise RobotNotFound(f"entry point {ep.name!r} points at a robot named {cls.name!r}")
+        except Exception as exc:
+            message = str(exc) if isinstance(exc, RobotNotFound) else f"robot {ep.name!r} ({ep.value}) could not be loaded: {exc}"
+            if errors is None:
+                raise RobotNotFound(message) from exc
+            errors.append(message)
+            continue
         robots[ep.name] = cls
     robots.update(_extra)
     return dict(sorted(robots.items()))
@@ -98,3 +108,16 @@ def get_robot(name: str) -> type[Robot]:
         return found[name]
     known = ", ".join(sorted({ep.name for ep in entry_points(group=GROUP)} | set(_extra) | set(found))) or "none"
     raise RobotNotFound(f"no robot named {name!r} is installed (installed: {known})")
+
+
+def check_robot_settings(settings: "Settings") -> None:
+    """Validate every `[robots.<name>]` table against its robot's own Settings model at start-up,
+    so a misspelt key stops the program at once instead of at 01:30 in the night."""
+    from runner.settings import validate_robot_settings
+
+    robots = load_robots(errors=[])
+    for name, config in settings.robots.items():
+        cls = robots.get(name)
+        if cls is None:
+            continue  # a robot that is configured but not installed is reported by `run` and `doctor`
+        validate_robot_settings(cls.Settings, name, config)
