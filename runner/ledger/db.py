@@ -65,11 +65,29 @@ def migrate(engine: Engine) -> None:
         _migrated.add(key)
 
 
+_open: dict[tuple[str, bool], tuple[Engine, sessionmaker[Session]]] = {}
+
+
 def open_database(url: str, *, echo: bool = False) -> tuple[Engine, sessionmaker[Session]]:
-    """Engine and session factory for a migrated ledger."""
+    """Engine and session factory for a migrated ledger; one pool per URL and process, so a
+    long-running scheduler does not open a new pool for every night's run."""
+    with _lock:
+        cached = _open.get((url, echo))
+    if cached is not None:
+        return cached
     engine = make_engine(url, echo=echo)
     migrate(engine)
-    return engine, sessionmaker(engine, expire_on_commit=False)
+    opened = (engine, sessionmaker(engine, expire_on_commit=False))
+    with _lock:
+        _open[(url, echo)] = opened
+    return opened
+
+
+def close_database(url: str) -> None:
+    """Dispose of the pool for `url` (tests that drop their database afterwards)."""
+    with _lock:
+        for key in [k for k in _open if k[0] == url]:
+            _open.pop(key)[0].dispose()
 
 
 def has_ledger(engine: Engine) -> bool:

@@ -182,3 +182,22 @@ def test_run_log_is_json_lines_with_run_and_item_bound(target, tiny_settings):
     done = [x for x in lines if x["event"] == "item.done"]
     assert {x["item_key"] for x in done} == {"A000", "A001"}
     assert all(x["run_id"] == result.run.id and x["robot"] == "tiny" for x in lines)
+
+
+def test_the_engine_runs_the_same_on_postgresql(target, tmp_path, postgres_url):
+    from runner.ledger.db import close_database
+    from runner.testing import make_settings
+    from tests.engine.conftest import ROBOT_DIR
+    from tests.support.pg import pg_schema_url
+
+    server = target(6)
+    server.state.fail_keys = {"A002"}
+    with pg_schema_url(postgres_url) as url:
+        settings = make_settings(
+            tmp_path, systems=server, robot_dirs=[ROBOT_DIR], robots={"tiny": {"concurrency": 3}}, database={"url": url}
+        )
+        result = run_robot("tiny", settings)
+        assert result.run.counts == {"prepared": 5, "failed": 1}
+        assert set(server.state.writes.values()) == {1} and len(server.state.writes) == 5
+        assert result.ledger.dialect == "postgresql"
+        close_database(url)

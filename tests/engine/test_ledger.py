@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from runner.api import Outcome, Status, WorkItem
-from runner.ledger.db import open_database
+from runner.ledger.db import close_database, open_database
 from runner.ledger.repo import Ledger
+from tests.support.pg import pg_schema_url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -19,20 +18,10 @@ def ledger(request, tmp_path) -> Iterator[Ledger]:
         _, sessions = open_database(f"sqlite:///{tmp_path / 'ledger.db'}")
         yield Ledger(sessions)
         return
-    base = request.getfixturevalue("postgres_url")
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base.replace("postgresql://", "postgresql+psycopg://", 1))
-    with admin.begin() as conn:
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
-    sep = "&" if "?" in base else "?"
-    engine, sessions = open_database(f"{base}{sep}options=-csearch_path%3D{schema}")
-    try:
+    with pg_schema_url(request.getfixturevalue("postgres_url")) as url:
+        _, sessions = open_database(url)
         yield Ledger(sessions)
-    finally:
-        engine.dispose()
-        with admin.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
+        close_database(url)
 
 
 def items(n: int, prefix: str = "K") -> Iterator[WorkItem]:
