@@ -118,7 +118,7 @@ def run(
 ) -> None:
     """Run one robot now: resume what an earlier run left, fetch, process, report."""
     from runner.browser import BrowserNotFound
-    from runner.engine import AlreadyRunning, run_robot
+    from runner.engine import AlreadyRunning, LedgerUnavailable, run_robot
     from runner.plugins import RobotNotFound
 
     settings = settings_or_exit(config)
@@ -139,6 +139,9 @@ def run(
         except SettingsError as exc:
             err.print(f"[red]error:[/red] {exc}", highlight=False)
             raise typer.Exit(2) from None
+        except LedgerUnavailable as exc:
+            err.print(f"[red]error:[/red] {exc}", highlight=False)
+            raise typer.Exit(3) from None
     if as_json:
         print(json.dumps(_summary_dict(summary), ensure_ascii=False, indent=2))
     else:

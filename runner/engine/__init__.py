@@ -7,11 +7,11 @@ import signal
 import threading
 from datetime import datetime
 
-from runner.engine.core import AlreadyRunning, Engine, ProgressCallback, RunSummary
+from runner.engine.core import AlreadyRunning, Engine, LedgerUnavailable, ProgressCallback, RunSummary
 from runner.plugins import add_robot_dirs, get_robot
 from runner.settings import Settings
 
-__all__ = ["AlreadyRunning", "Engine", "RunSummary", "run_robot"]
+__all__ = ["AlreadyRunning", "Engine", "LedgerUnavailable", "RunSummary", "run_robot"]
 
 
 def run_robot(

@@ -45,6 +45,12 @@ class AlreadyRunning(RuntimeError):
     """Another live process is running this robot against the same ledger."""
 
 
+class LedgerUnavailable(RuntimeError):
+    """The ledger cannot be written (disk full, read-only, database down). The run stops at once:
+    going on would do work that cannot be recorded. Everything recorded before stays; the items in
+    flight are resumed (and read back before any write is repeated) by the next start."""
+
+
 @dataclass
 class RunSummary:
     id: str
@@ -139,15 +145,26 @@ class Engine:
         released = self.ledger.release_in_progress(self.name)
         return self.ledger.pending_count(self.name) if released >= 0 else 0
 
-    async def run(self) -> RunSummary:
-        pending = self._resume_dead_runs()
-        self.run_id = self.ledger.start_run(
-            self.name,
-            dry_run=self.dry_run,
-            trigger=self.trigger,
-            scheduled_for=self.scheduled_for,
-            deadline=self.deadline,
+    def _ledger_unavailable(self, exc: SQLAlchemyError) -> LedgerUnavailable:
+        detail = _error_text(getattr(exc, "orig", None) or exc)
+        log.error("run.ledger_error", error=detail)
+        return LedgerUnavailable(
+            f"the ledger ({self.settings.database_url().split('://')[0]}) could not be written: {detail}. "
+            "Everything recorded before is kept; fix the cause and start the robot again to resume."
         )
+
+    async def run(self) -> RunSummary:
+        try:
+            pending = self._resume_dead_runs()
+            self.run_id = self.ledger.start_run(
+                self.name,
+                dry_run=self.dry_run,
+                trigger=self.trigger,
+                scheduled_for=self.scheduled_for,
+                deadline=self.deadline,
+            )
+        except SQLAlchemyError as exc:
+            raise self._ledger_unavailable(exc) from None
         started = datetime.now(UTC)
         log_dir = self.settings.data_dir / "logs"
         handler = attach_run_log(log_dir, self.run_id)
@@ -174,9 +191,8 @@ class Engine:
         except _FetchFailed as exc:
             status, reason = "failed", str(exc)
         except SQLAlchemyError as exc:
-            status, reason = "failed", f"Liggaren (databasen) gick inte att skriva: {type(exc).__name__}"
-            log.error("run.ledger_error", error=type(exc).__name__)
-            raise
+            status, reason = "failed", "Liggaren (databasen) gick inte att skriva; körningen stoppades"
+            raise self._ledger_unavailable(exc) from None
         except BaseException as exc:
             status, reason = "failed", f"Oväntat fel i ramverket: {type(exc).__name__}"
             log.exception("run.crashed")
@@ -275,8 +291,14 @@ class Engine:
 
     async def _process_all(self, browser: Browser) -> None:
         workers = [self._context(browser, f"w{i + 1}") for i in range(self.concurrency)]
+        tasks = [asyncio.create_task(self._worker(w)) for w in workers]
         try:
-            await asyncio.gather(*(self._worker(w) for w in workers))
+            await asyncio.gather(*tasks)
+        except BaseException:
+            for task in tasks:  # one worker cannot record: the others must not go on working unrecorded
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            raise
         finally:
             await asyncio.gather(*(w.close() for w in workers), return_exceptions=True)
 
