@@ -226,26 +226,23 @@ class Ledger:
             return res.rowcount or 0
 
     def claim_next(self, robot: str, run_id: str, worker: str, *, dry_run: bool = False) -> Item | None:
-        """Take the oldest `new` item of `robot` for `worker`, atomically."""
+        """Take the oldest `new` item of `robot` for `worker`: one UPDATE … RETURNING, atomic on both
+        databases (PostgreSQL skips rows another process has locked, so workers never collide)."""
         dry_mark = f"dry:{run_id}"
+        pick = select(Item.id).where(Item.robot == robot, Item.state == "new").order_by(Item.id).limit(1)
+        if dry_run:
+            pick = pick.where((Item.claimed_by.is_(None)) | (Item.claimed_by != dry_mark))
+        if self.dialect == "postgresql":
+            pick = pick.with_for_update(skip_locked=True)
+        now = utcnow()
+        stmt = (
+            update(Item)
+            .where(Item.id == pick.scalar_subquery(), Item.state == "new")
+            .values(state="in_progress", claimed_by=worker, claimed_at=now, run_id=run_id, updated_at=now)
+            .returning(Item)
+        )
         with self.sessions.begin() as s:
-            q = select(Item.id).where(Item.robot == robot, Item.state == "new").order_by(Item.id).limit(1)
-            if dry_run:
-                q = q.where((Item.claimed_by.is_(None)) | (Item.claimed_by != dry_mark))
-            if self.dialect == "postgresql":
-                q = q.with_for_update(skip_locked=True)
-            item_id = s.scalar(q)
-            if item_id is None:
-                return None
-            now = utcnow()
-            res = s.execute(
-                update(Item)
-                .where(Item.id == item_id, Item.state == "new")
-                .values(state="in_progress", claimed_by=worker, claimed_at=now, run_id=run_id, updated_at=now)
-            )
-            if res.rowcount != 1:  # taken by another process between select and update
-                return None
-            return s.get_one(Item, item_id)
+            return s.scalars(stmt).one_or_none()
 
     def release(self, item_id: int) -> None:
         """Give an item back untouched (stop requested, breaker tripped): it stays for the next run."""
