@@ -54,6 +54,8 @@ class BrowserSettings(Section):
     slow_mo_ms: int = Field(default=0, ge=0)
     timeout_ms: int = Field(default=15_000, ge=100, description="default wait for a page element")
     navigation_timeout_ms: int = Field(default=30_000, ge=100)
+    read_retries: int = Field(default=2, ge=0, le=10, description="re-read a page or API answered 5xx this often")
+    read_retry_backoff_seconds: float = Field(default=0.5, ge=0)
     trace_screenshots: bool = Field(
         default=False, description="film screenshots in failure traces (costs CPU on every item; DOM snapshots are always kept)"
     )
@@ -133,8 +135,9 @@ class WebSettings(Section):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     secret_key: SecretStr | None = Field(default=None, description="signs sessions; empty: generated per data dir")
-    session_minutes: int = Field(default=480, ge=1)
-    base_url: str | None = None
+    session_minutes: int = Field(default=480, ge=1, description="a login lasts at most this long (a working day)")
+    idle_minutes: int = Field(default=60, ge=1, description="a session with no request for this long ends")
+    base_url: str | None = Field(default=None, description="public address, e.g. https://nattskift.kommun.se; https: secure cookies")
 
 
 class Settings(BaseSettings):

@@ -12,6 +12,7 @@ from playwright.async_api import Browser, BrowserContext, Page
 from pydantic import BaseModel
 
 from runner.api import Robot, WorkItem
+from runner.engine.retry import RetryingTransport, goto_with_retry
 from runner.ledger.models import Item
 from runner.ledger.repo import Ledger
 from runner.settings import RobotConfig, Settings, SystemSettings
@@ -123,17 +124,23 @@ class WorkerContext:
     async def goto(self, system: str, path: str) -> Page:
         page = await self.page(system)
         url = self.system(system).url + (path if path.startswith("/") else "/" + path)
-        await page.goto(url)
+        await self._goto(page, url, system)
         if await self.robot.is_login_page(system, page):
             self.log.info("session.expired", system=system)
             await self.robot.login(self, system, page)
-            await page.goto(url)
+            await self._goto(page, url, system)
         return page
+
+    async def _goto(self, page: Page, url: str, system: str) -> None:
+        bs = self.app_settings.browser
+        await goto_with_retry(page, url, retries=bs.read_retries, backoff=bs.read_retry_backoff_seconds, system=system)
 
     def http(self, system: str) -> httpx.AsyncClient:
         client = self._http.get(system)
         if client is None or client.is_closed:
-            client = httpx.AsyncClient(base_url=self.system(system).url, timeout=30.0)
+            bs = self.app_settings.browser
+            transport = RetryingTransport(bs.read_retries, bs.read_retry_backoff_seconds)
+            client = httpx.AsyncClient(base_url=self.system(system).url, timeout=30.0, transport=transport)
             self._http[system] = client
         return client
 

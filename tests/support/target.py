@@ -26,6 +26,7 @@ class TargetState:
     keys: list[str] = field(default_factory=list)
     writes: Counter[str] = field(default_factory=Counter)
     fail_keys: set[str] = field(default_factory=set)  # answer 500 on the item page
+    flaky: Counter[str] = field(default_factory=Counter)  # answer 503 this many more times, then work
     business_keys: set[str] = field(default_factory=set)  # the page says the case is blocked
     latency: float = 0.0
     down: bool = False
@@ -84,6 +85,9 @@ def _handler(state: TargetState) -> type[BaseHTTPRequestHandler]:
                 if url.path.startswith("/item/"):
                     key = url.path.removeprefix("/item/")
                     state.page_views[key] += 1
+                    if state.flaky[key] > 0:
+                        state.flaky[key] -= 1
+                        return self._send(503, PAGE.format(title="Fel", body="<h1>Tillfälligt fel</h1>"))
                     if key in state.fail_keys:
                         return self._send(500, PAGE.format(title="Fel", body="<h1>Internt fel</h1>"))
                     blocked = '<p id="blocked">Spärrat ärende</p>' if key in state.business_keys else ""
