@@ -318,6 +318,53 @@ def doctor(config: ConfigOpt = None) -> None:
     raise typer.Exit(1 if failures else 0)
 
 
+@app.command()
+def demo(
+    scenario: Annotated[str, typer.Option(help="bundled scenario name or a JSON file")] = "demo",
+    data_dir: Annotated[Path, typer.Option(help="where the demo's ledger, logs and settings go")] = Path("var/demo"),
+    web: Annotated[bool, typer.Option("--web/--no-web", help="serve the morning report afterwards")] = True,
+    keep: Annotated[bool, typer.Option(help="keep the previous demo night's ledger")] = False,
+) -> None:
+    """Run one whole night on the stand-in systems and open the morning report (what `make demo` does)."""
+    from runner import demo as demo_night
+    from runner.logging import configure_logging
+
+    configure_logging("warning", "never", data_dir / "logs")
+    console.print(f"Starting the stand-in systems with scenario [bold]{scenario}[/bold] …")
+    bars: list[_progress] = []
+
+    def progress_for(name: str) -> Any:
+        console.print(f"Running [bold]{name}[/bold] …")
+        bar = _progress(enabled=sys.stderr.isatty())
+        bars.append(bar.__enter__())
+        return bar
+
+    try:
+        night = demo_night.run_night(data_dir, scenario, keep=keep, progress=progress_for)
+    finally:
+        for bar in bars:
+            bar.__exit__(None, None, None)
+    try:
+        for name in night.systems.names():
+            console.print(f"  system {name}: {night.systems.url(name)}", highlight=False)
+        for summary in night.summaries:
+            _print_summary(summary)
+        console.print(f"Settings of this demo: {night.config}", highlight=False)
+        if not web:
+            return
+        from runner.web.server import make_server
+
+        users = demo_night.create_demo_users(night.settings)
+        server = make_server(night.settings)
+        host, port = night.settings.web.host, night.settings.web.port
+        console.print(f"\nMorgonrapporten: [bold]http://{host}:{port}/[/bold]  (Ctrl-C stops the demo)")
+        for username, password, roles, _display in users:
+            console.print(f"  login {username} / {password}   ({', '.join(roles)})", highlight=False)
+        server.run()
+    finally:
+        night.systems.stop()
+
+
 def _mount_optional(module: str, attr: str) -> None:
     """Commands that live next to their feature (scheduler, web, fixtures) register themselves."""
     try:
