@@ -1,0 +1,152 @@
+"""The morning report's web app: `create_app(settings)` returns a FastAPI app.
+
+Server-rendered Swedish pages, no JavaScript at all (the Content-Security-Policy forbids scripts), so it
+works with a keyboard, a screen reader and the municipality's locked-down browsers alike.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import structlog
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from urllib.parse import quote, urlsplit
+
+from runner.ledger.db import open_database
+from runner.settings import Settings
+from runner.web import format as fmt
+from runner.web.deps import CsrfFailed, Forbidden, LoginRequired, NotFound, WebState, load_secret, render
+from runner.web.masking import mask_personnummer
+from runner.web.throttle import LoginThrottle
+
+HERE = Path(__file__).resolve().parent
+TEMPLATES_DIR = HERE / "templates"
+STATIC_DIR = HERE / "static"
+
+log = structlog.get_logger(__name__)
+
+CSP = (
+    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'"
+)
+
+
+def make_templates() -> Jinja2Templates:
+    templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+    env = templates.env
+    env.filters.update(
+        local=fmt.local_time,
+        duration=fmt.duration,
+        number=fmt.number,
+        hours=fmt.minutes_as_hours,
+        status_label=fmt.status_label,
+        run_status_label=fmt.run_status_label,
+        mask=mask_personnummer,
+        urlquote=lambda v: quote(str(v), safe=""),
+    )
+    env.globals.update(
+        STATUS_LABELS=fmt.STATUS_LABELS,
+        RUN_STATUS_LABELS=fmt.RUN_STATUS_LABELS,
+        TRIGGER_LABELS=fmt.TRIGGER_LABELS,
+        SEVERITY_LABELS=fmt.SEVERITY_LABELS,
+        AUDIT_ACTION_LABELS=fmt.AUDIT_ACTION_LABELS,
+    )
+    return templates
+
+
+def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = None) -> FastAPI:
+    """The web app over the ledger in `settings`. `clock` (aware, real time by default) is for tests."""
+    _, sessions = open_database(settings.database_url())
+    app = FastAPI(title="Nattskift", docs_url=None, redoc_url=None, openapi_url=None)
+    state = WebState(
+        settings=settings,
+        sessions=sessions,
+        clock=clock or (lambda: datetime.now(UTC)),
+        throttle=LoginThrottle(lambda: app.state.web.now()),
+        secret=load_secret(settings),
+        templates=make_templates(),
+    )
+    app.state.web = state
+
+    from runner.web.routes_auth import router as auth_router
+    from runner.web.routes_pages import router as pages_router
+
+    app.include_router(auth_router)
+    app.include_router(pages_router)
+    app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        started = time.perf_counter()
+        structlog.contextvars.unbind_contextvars("web_user")
+        response = await call_next(request)
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Referrer-Policy"] = "same-origin"
+        response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+        if not request.url.path.startswith("/static/"):
+            response.headers["Cache-Control"] = "no-store"  # pages hold personal data: keep them out of caches
+        if state.secure_cookies:
+            response.headers["Strict-Transport-Security"] = "max-age=31536000"
+        route = request.scope.get("route")
+        # the route's template, never the URL: a search box or a case key must not reach the log
+        log.info("web.request", method=request.method, route=getattr(route, "path", "?"),
+                 status=response.status_code, ms=round((time.perf_counter() - started) * 1000))
+        return response
+
+    @app.exception_handler(LoginRequired)
+    async def _login_required(request: Request, exc: LoginRequired) -> Response:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        if request.method != "GET":  # a form posted after the session ended: back to the page it came from
+            referer = urlsplit(request.headers.get("referer", ""))
+            same_site = referer.netloc == request.headers.get("host")
+            target = (referer.path + (f"?{referer.query}" if referer.query else "")) if same_site else "/"
+        url = f"/login?next={quote(target, safe='')}" + ("&utgangen=1" if exc.expired else "")
+        response = RedirectResponse(url, status_code=303)
+        if exc.expired:
+            response.delete_cookie("nattskift_session", path="/")
+        return response
+
+    @app.exception_handler(Forbidden)
+    async def _forbidden(request: Request, exc: Forbidden) -> Response:
+        return render(request, "error.html", status_code=403, title="Ingen behörighet", heading="Ingen behörighet",
+                      message="Du har inte behörighet att se det här. Kontakta en administratör om du behöver åtkomst.")
+
+    @app.exception_handler(CsrfFailed)
+    async def _csrf(request: Request, exc: CsrfFailed) -> Response:
+        log.warning("web.csrf_rejected")
+        return render(request, "error.html", status_code=403, title="Formuläret kunde inte skickas",
+                      heading="Formuläret kunde inte skickas",
+                      message="Säkerhetskontrollen av formuläret misslyckades. Gå tillbaka, ladda om sidan och försök igen.")
+
+    @app.exception_handler(NotFound)
+    async def _not_found(request: Request, exc: NotFound) -> Response:
+        return _render_404(request)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 404:
+            return _render_404(request)
+        return render(request, "error.html", status_code=exc.status_code, title="Fel", heading="Något gick fel",
+                      message="Begäran kunde inte utföras.")
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        return render(request, "error.html", status_code=400, title="Felaktig begäran", heading="Felaktig begäran",
+                      message="Adressen eller formuläret innehöll ett ogiltigt värde.")
+
+    return app
+
+
+def _render_404(request: Request) -> Response:
+    return render(request, "error.html", status_code=404, title="Sidan finns inte", heading="Sidan finns inte",
+                  message="Det finns ingen sida, körning eller ärende med den adressen.")

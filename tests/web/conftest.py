@@ -1,0 +1,178 @@
+"""The morning report under test: demo rows in a fresh ledger, the app on a free port, demo users.
+
+One app serves the whole folder (starting it per test would cost more than the tests). Tests that change
+shared state (marking a case handled, the clock) use cases and users of their own or restore what they change.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import uvicorn
+from playwright.sync_api import Browser, Page, expect
+
+from runner import plugins
+from runner.api import Robot
+from runner.ledger.db import open_database
+from runner.settings import Settings
+from runner.testing import make_settings
+from runner.web import create_app
+from runner.web.auth import add_user
+from tests.web.demo_data import Demo, local, seed
+
+PASSWORD = "morgonkaffe-2025"
+USERS = {
+    "admin": ("Ada Admin", ["admin"]),
+    "drift": ("Dag Drift", ["operations"]),
+    "handlaggare": ("Hanna Handläggare", ["staff:ronney"]),
+    "lon": ("Lena Lön", ["staff:harry"]),
+    "bemanning": ("Bo Bemanning", ["staff:bosse"]),
+    "lasbar": ("Låsbar Användare", ["staff:bosse"]),  # only for the throttling test
+}
+NOW = local(2025, 11, 24, 7, 30)
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+class DemoRonney(Robot):
+    name = "ronney"
+    title = "Ronney – försörjningsstöd"
+    schedule = "30 1 * * *"
+    minutes_saved_per_case = 12
+
+
+class DemoHarry(Robot):
+    name = "harry"
+    title = "HaRry – scheman till lönesystemet"
+    schedule = "0 2 * * 1-5"
+    minutes_saved_per_case = 6
+
+
+class DemoBosse(Robot):
+    name = "bosse"
+    title = "Bosse – vikarier till lediga pass"
+    schedule = "0 3 * * *"
+    minutes_saved_per_case = 8
+
+
+class Clock:
+    """Real time for the app, which a test may move forward or freeze."""
+
+    def __init__(self) -> None:
+        self.offset = timedelta(0)
+        self.frozen: datetime | None = None
+
+    def __call__(self) -> datetime:
+        return (self.frozen or datetime.now(UTC)) + self.offset
+
+    def reset(self) -> None:
+        self.offset, self.frozen = timedelta(0), None
+
+
+@dataclass
+class Live:
+    url: str
+    settings: Settings
+    demo: Demo
+    clock: Clock
+    app: object
+
+    @property
+    def sessions(self):  # type: ignore[no-untyped-def]
+        return open_database(self.settings.database_url())[1]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _failure_screenshot(browser: Browser) -> bytes:
+    """A screenshot like the engine keeps: the stand-in case system showing an error."""
+    page = browser.new_page(viewport={"width": 800, "height": 360})
+    page.set_content(
+        "<body style='font-family:sans-serif;margin:0'><div style='background:#35506b;color:#fff;padding:12px'>"
+        "Ekonomiskt bistånd – handläggning</div><div style='padding:24px'><h1 style='color:#a00'>"
+        "Tjänsten svarar inte</h1><p>Försök igen senare. Felkod 504.</p></div></body>"
+    )
+    png = page.screenshot()
+    page.close()
+    return png
+
+
+@pytest.fixture(scope="session")
+def demo_robots() -> Iterator[None]:
+    added = [r for r in (DemoRonney, DemoHarry, DemoBosse)]
+    saved = {r.name: plugins._extra.get(r.name) for r in added}
+    for r in added:
+        plugins.register(r)
+    yield
+    for name, previous in saved.items():
+        if previous is None:
+            plugins._extra.pop(name, None)
+        else:
+            plugins._extra[name] = previous
+
+
+@pytest.fixture(scope="session")
+def cheap_hashes() -> Iterator[None]:
+    """Argon2 with small parameters for the demo accounts: a login costs milliseconds instead of most of a
+    second on a busy test machine. Verification follows the parameters stored in each hash, so the app's
+    code path is the production one."""
+    from argon2 import PasswordHasher
+
+    from runner.web import auth
+
+    saved = auth._hasher
+    auth._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    auth._dummy_hash.cache_clear()
+    yield
+    auth._hasher = saved
+    auth._dummy_hash.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def live(tmp_path_factory: pytest.TempPathFactory, browser: Browser, demo_robots: None, cheap_hashes: None) -> Iterator[Live]:
+    root = tmp_path_factory.mktemp("web")
+    settings = make_settings(root, clock=NOW, web={"idle_minutes": 30, "session_minutes": 480})
+    _, sessions = open_database(settings.database_url())
+    demo = seed(sessions, settings.data_dir, _failure_screenshot(browser))
+    for username, (name, roles) in USERS.items():
+        add_user(sessions, username, PASSWORD, roles, name)
+    clock = Clock()
+    app = create_app(settings, clock=clock)
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, access_log=False))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("web app did not start")
+        time.sleep(0.02)
+    yield Live(f"http://127.0.0.1:{port}", settings, demo, clock, app)
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture
+def clock(live: Live) -> Iterator[Clock]:
+    live.clock.reset()
+    yield live.clock
+    live.clock.reset()
+    live.app.state.web.throttle.reset()  # type: ignore[attr-defined]
+
+
+def login(page: Page, live: Live, username: str, password: str = PASSWORD) -> None:
+    page.goto(live.url + "/login")
+    page.get_by_label("Användarnamn").fill(username)
+    page.get_by_label("Lösenord").fill(password)
+    page.get_by_role("button", name="Logga in").click()
+    expect(page.get_by_text("Inloggad som")).to_be_visible()
