@@ -115,8 +115,25 @@ class RobotConfig(BaseModel):
 
 
 class SchedulerSettings(Section):
+    """The night scheduler (`nattskift schedule` / `serve`). Cron times are read in `timezone`."""
+
     timezone: str = "Europe/Stockholm"
-    lock_timeout_seconds: float = Field(default=0, ge=0)
+    lock_timeout_seconds: float = Field(
+        default=0, ge=0, description="wait this long for another scheduler to release the database before refusing"
+    )
+    robots: list[str] = Field(
+        default_factory=list, description="schedule only these robots; empty: every installed robot that is enabled"
+    )
+    max_parallel_runs: int = Field(default=4, ge=1, le=32, description="robots that may run at the same time")
+
+    @field_validator("timezone")
+    @classmethod
+    def _scheduler_tz(cls, v: str) -> str:
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError("must be an IANA time zone such as Europe/Stockholm") from exc
+        return v
 
 
 class SmtpSettings(Section):
@@ -127,8 +144,11 @@ class SmtpSettings(Section):
     username: str | None = None
     password: SecretStr | None = None
     starttls: bool = False
+    ssl: bool = Field(default=False, description="implicit TLS (SMTPS, usually port 465) instead of STARTTLS")
+    timeout_seconds: float = Field(default=10.0, gt=0)
     sender: str = "nattskift@localhost"
     recipients: list[str] = Field(default_factory=list)
+    subject_prefix: str = "[Nattskift]"
 
 
 class WebSettings(Section):
