@@ -81,12 +81,28 @@ def configure_logging(level: str = "info", console: str = "auto", log_dir: Path 
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
 
 
+class _OnlyRun(logging.Filter):
+    """Keeps a run's file to its own lines when several robots run at once in one process.
+
+    Lines with no run bound (a library's warning during the run) are kept too: they may explain it.
+    """
+
+    def __init__(self, run_id: str) -> None:
+        super().__init__()
+        self.run_id = run_id
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        bound = structlog.contextvars.get_contextvars().get("run_id")
+        return bound is None or bound == self.run_id
+
+
 def attach_run_log(log_dir: Path, run_id: str) -> logging.Handler:
     """Start a JSON-lines file for one run: `<log_dir>/runs/<run_id>.jsonl`. Detach it with `detach`."""
     path = log_dir / "runs" / f"{run_id}.jsonl"
     path.parent.mkdir(parents=True, exist_ok=True)
     handler = logging.FileHandler(path, encoding="utf-8")
     handler.set_name(f"{_FILE_HANDLER_NAME}:{run_id}")
+    handler.addFilter(_OnlyRun(run_id))
     handler.setFormatter(_formatter(console=False))
     logging.getLogger().addHandler(handler)
     return handler

@@ -1,0 +1,263 @@
+"""`nattskift schedule [--list]` and `nattskift serve`: the scheduler in the foreground, for systemd.
+
+Signals: SIGTERM/SIGINT stop gracefully (items in flight finish, the rest stay for resume; exit 0),
+SIGHUP re-reads the settings file and updates the jobs. Exit codes: 0 stopped, 1 lost the database lock,
+2 bad settings or missing web app, 3 another scheduler already runs against the database.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+ConfigOpt = Annotated[
+    Path | None, typer.Option("--config", "-c", help="settings file (TOML); default $NATTSKIFT_CONFIG or ./nattskift.toml")
+]
+
+console = Console()
+err = Console(stderr=True)
+
+EXIT_LOST_LOCK = 1
+EXIT_USAGE = 2
+EXIT_LOCKED = 3
+
+WEEKDAYS_SV = ("mån", "tis", "ons", "tor", "fre", "lör", "sön")
+
+
+def _settings(config: Path | None) -> Any:
+    from runner.cli import settings_or_exit
+
+    return settings_or_exit(config)
+
+
+def _reloader(config: Path | None) -> Callable[[], Any]:
+    def reload() -> Any:
+        from runner.plugins import add_robot_dirs, check_robot_settings
+        from runner.settings import load_settings
+
+        settings = load_settings(config)
+        add_robot_dirs(settings.robot_dirs)
+        check_robot_settings(settings)
+        return settings
+
+    return reload
+
+
+# -- schedule --list ------------------------------------------------------------------------------------
+
+
+def schedule_rows(settings: Any) -> list[dict[str, Any]]:
+    """One row per robot that is scheduled or disabled: cron, calendar, next three runs (local)."""
+    from runner.scheduler.plan import next_runs, plan_robots
+
+    plans = plan_robots(settings)
+    rows: list[dict[str, Any]] = []
+    for name, plan in plans.plans.items():
+        rows.append(
+            {
+                "robot": name,
+                "enabled": True,
+                "cron": plan.cron,
+                "calendar": plan.calendar,
+                "closed_dates": sorted(d.isoformat() for d in plan.closed_dates),
+                "timezone": plan.timezone,
+                "grace_hours": plan.grace.total_seconds() / 3600,
+                "deadline": plan.deadline.strftime("%H:%M") if plan.deadline else None,
+                "next_runs": [t.isoformat() for t in next_runs(settings, name, 3)],
+            }
+        )
+    for name in sorted(plans.disabled - set(plans.plans)):
+        rc = settings.robot_config(name)
+        rows.append({"robot": name, "enabled": False, "cron": rc.schedule, "calendar": rc.calendar,
+                     "closed_dates": list(rc.closed_dates), "timezone": settings.scheduler.timezone,
+                     "grace_hours": rc.grace_hours, "deadline": rc.deadline.strftime("%H:%M") if rc.deadline else None,
+                     "next_runs": []})
+    for message in plans.errors:
+        err.print(f"[red]error:[/red] {message}", highlight=False)
+    return sorted(rows, key=lambda r: r["robot"])
+
+
+def _print_rows(rows: list[dict[str, Any]], tz: str) -> None:
+    from datetime import datetime
+
+    table = Table("robot", "cron", "calendar", "deadline", f"next runs ({tz})")
+    for r in rows:
+        calendar = r["calendar"] + (f" (+{len(r['closed_dates'])} closed dates)" if r["closed_dates"] else "")
+        if not r["enabled"]:
+            runs = "disabled"
+        else:
+            runs = ", ".join(
+                f"{WEEKDAYS_SV[d.weekday()]} {d:%Y-%m-%d %H:%M}" for d in (datetime.fromisoformat(t) for t in r["next_runs"])
+            )
+        table.add_row(r["robot"], r["cron"] or "", calendar, r["deadline"] or "", runs)
+    console.print(table)
+
+
+# -- running in the foreground --------------------------------------------------------------------------
+
+
+def run_foreground(
+    settings: Any,
+    config: Path | None,
+    *,
+    scheduler: bool = True,
+    web: bool = False,
+    host: str | None = None,
+    port: int | None = None,
+) -> int:
+    """Run the scheduler and/or the web app until SIGTERM/SIGINT; returns the exit code."""
+    make_server = _web_server_factory() if web else None
+    service = None
+    if scheduler:
+        from runner.scheduler.lock import SchedulerLocked
+        from runner.scheduler.service import NightScheduler
+
+        service = NightScheduler(settings)
+        try:
+            result = service.start(reload=_reloader(config))
+        except SchedulerLocked as exc:
+            err.print(f"[red]error:[/red] {exc}", highlight=False)
+            return EXIT_LOCKED
+        jobs = ", ".join(sorted(result.added + result.kept + list(result.updated))) or "none"
+        err.print(f"scheduler started ({settings.scheduler.timezone}); robots: {jobs}", highlight=False)
+
+    terminate = threading.Event()
+
+    def on_stop(signum: int, frame: Any) -> None:
+        terminate.set()
+
+    def on_hup(signum: int, frame: Any) -> None:
+        if service is not None:
+            service.request_reload()
+
+    signal.signal(signal.SIGTERM, on_stop)
+    signal.signal(signal.SIGINT, on_stop)
+    if hasattr(signal, "SIGHUP"):
+        signal.signal(signal.SIGHUP, on_hup)
+    code = 0
+    try:
+        if make_server is not None:
+            server = make_server(settings, host, port)
+            if service is not None:
+                _stop_server_when_lock_lost(service, server, terminate)
+            err.print(f"morning report at http://{server.config.host}:{server.config.port}/", highlight=False)
+            server.run()  # uvicorn handles SIGTERM/SIGINT itself, then hands them on to on_stop
+        else:
+            while not terminate.wait(0.5):
+                if service is not None and service.lost_lock.is_set():
+                    break
+        if service is not None and service.lost_lock.is_set():
+            err.print("[red]error:[/red] the scheduler lost its database lock; stopping", highlight=False)
+            code = EXIT_LOST_LOCK
+    finally:
+        if service is not None:
+            err.print("stopping: runs in progress finish their current items…", highlight=False)
+            service.shutdown()
+    return code
+
+
+def _stop_server_when_lock_lost(service: Any, server: Any, terminate: threading.Event) -> None:
+    def watch() -> None:
+        while not terminate.is_set() and not server.should_exit:
+            if service.lost_lock.wait(1.0):
+                server.should_exit = True
+                return
+
+    threading.Thread(target=watch, name="nattskift-lock-watch", daemon=True).start()
+
+
+def _web_server_factory() -> Callable[..., Any]:
+    """The web app's uvicorn server, imported only when asked for. Fails with a clear message when the
+    web app is not there."""
+    try:
+        from runner.web.server import make_server
+
+        return make_server
+    except ImportError:
+        pass
+    try:
+        from runner.web.app import create_app
+    except ImportError as exc:
+        err.print(
+            f"[red]error:[/red] the morning report web app is not available (runner.web.app:create_app: {exc}); "
+            "run the scheduler alone with `nattskift schedule` or `nattskift serve --scheduler-only`",
+            highlight=False,
+        )
+        raise typer.Exit(EXIT_USAGE) from None
+
+    def make(settings: Any, host: str | None = None, port: int | None = None) -> Any:
+        import uvicorn
+
+        config = uvicorn.Config(create_app(settings), host=host or settings.web.host,
+                                port=port if port is not None else settings.web.port,
+                                log_config=None, access_log=False, server_header=False)
+        return uvicorn.Server(config)
+
+    return make
+
+
+# -- the commands -----------------------------------------------------------------------------------------
+
+
+def schedule(
+    config: ConfigOpt = None,
+    list_: Annotated[bool, typer.Option("--list", help="show each robot's cron, calendar and next three runs, then exit")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="with --list: print JSON")] = False,
+) -> None:
+    """Run the night scheduler in the foreground (for systemd); SIGTERM stops it gracefully."""
+    from runner.plugins import RobotNotFound
+    from runner.settings import SettingsError
+
+    settings = _settings(config)
+    if list_:
+        try:
+            rows = schedule_rows(settings)
+        except (SettingsError, RobotNotFound) as exc:
+            err.print(f"[red]error:[/red] {exc}", highlight=False)
+            raise typer.Exit(EXIT_USAGE) from None
+        if as_json:
+            print(json.dumps(rows, ensure_ascii=False, indent=2))
+        else:
+            _print_rows(rows, settings.scheduler.timezone)
+        return
+    raise typer.Exit(_run_or_exit(settings, config, scheduler=True, web=False))
+
+
+def serve(
+    config: ConfigOpt = None,
+    web_only: Annotated[bool, typer.Option("--web-only", help="run only the morning report web app")] = False,
+    scheduler_only: Annotated[bool, typer.Option("--scheduler-only", help="run only the scheduler")] = False,
+    host: Annotated[str | None, typer.Option(help="web app address (default: web.host)")] = None,
+    port: Annotated[int | None, typer.Option(min=1, max=65535, help="web app port (default: web.port)")] = None,
+) -> None:
+    """Run the scheduler and the morning report web app in one process (small installations)."""
+    if web_only and scheduler_only:
+        err.print("[red]error:[/red] --web-only and --scheduler-only exclude each other", highlight=False)
+        raise typer.Exit(EXIT_USAGE)
+    settings = _settings(config)
+    raise typer.Exit(_run_or_exit(settings, config, scheduler=not web_only, web=not scheduler_only, host=host, port=port))
+
+
+def _run_or_exit(settings: Any, config: Path | None, **kwargs: Any) -> int:
+    from runner.plugins import RobotNotFound
+    from runner.settings import SettingsError
+
+    try:
+        return run_foreground(settings, config, **kwargs)
+    except (SettingsError, RobotNotFound) as exc:
+        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        return EXIT_USAGE
+
+
+def register(app: typer.Typer) -> None:
+    """Called by runner/cli.py: adds `schedule` and `serve`."""
+    app.command("schedule")(schedule)
+    app.command("serve")(serve)

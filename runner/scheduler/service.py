@@ -1,0 +1,481 @@
+"""`NightScheduler`: APScheduler 3.11 set up so that nightly runs are never silently missed or doubled.
+
+- One scheduler per database (runner.scheduler.lock), jobs in the ledger's database (SQLAlchemyJobStore).
+- Start-up never replaces stored jobs (that would drop the runs missed while the machine was down): it
+  starts paused, adds the jobs that are missing, modifies only what changed, then resumes.
+- Each due submission goes through `on_due`: fire times older than the robot's grace time are recorded in
+  the ledger as `missed` (with a Swedish reason) and mailed to operations; the newest fire time within
+  grace runs once (coalesce=True, max_instances=1).
+- The job checks the calendar, the DST duplicate and the deadline, then calls the engine with a stop
+  event; SIGTERM sets it, waits for the runs (items in flight finish) and re-arms interrupted runs so a
+  restart within the grace time continues them.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import structlog
+from apscheduler.events import (
+    EVENT_JOB_ERROR,
+    EVENT_JOB_MAX_INSTANCES,
+    EVENT_JOB_MISSED,
+    JobExecutionEvent,
+    JobSubmissionEvent,
+)
+from apscheduler.job import Job
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import STATE_STOPPED, BaseScheduler
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+
+from runner.ledger.db import open_database
+from runner.ledger.models import Run
+from runner.ledger.repo import Ledger
+from runner.scheduler import job as jobmod
+from runner.scheduler.calendars import closed_reason, is_open
+from runner.scheduler.catchup import catch_up, deadline_for
+from runner.scheduler.lock import SchedulerLock, acquire_scheduler_lock
+from runner.scheduler.notify import Notice, send, smtp_configured
+from runner.scheduler.plan import JOB_PREFIX, Plans, job_id, plan_robots, robot_of, robot_plan
+from runner.settings import Settings
+
+log = structlog.get_logger("runner.scheduler")
+
+JOBS_TABLE = "apscheduler_jobs"
+RunFn = Callable[..., Any]  # engine.run_robot's signature
+
+
+class NightBackgroundScheduler(BackgroundScheduler):
+    """BackgroundScheduler whose loop does not process jobs once shut down.
+
+    APScheduler 3.11's loop wakes up once more after shutdown() and processes due jobs against executors
+    that are already shut down: the submission fails and the job's next run time is advanced, so a due
+    fire time (a run re-armed at SIGTERM, for one) would be lost without a trace.
+    """
+
+    def _process_jobs(self) -> float | None:
+        if self.state == STATE_STOPPED:
+            return None
+        return super()._process_jobs()
+
+
+def _engine_run_robot(settings: Settings, name: str, **kwargs: Any) -> Any:
+    from runner.engine import run_robot
+
+    return run_robot(settings, name, **kwargs)
+
+
+def _already_running_types() -> tuple[type[BaseException], ...]:
+    try:
+        from runner.engine import AlreadyRunning
+    except ImportError:  # pragma: no cover
+        return ()
+    return (AlreadyRunning,)
+
+
+@dataclass
+class SyncResult:
+    added: list[str] = field(default_factory=list)
+    updated: dict[str, list[str]] = field(default_factory=dict)
+    removed: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+class NightScheduler:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        run_fn: RunFn | None = None,
+        clock: Callable[[], datetime] | None = None,
+        scheduler_factory: Callable[..., BaseScheduler] | None = None,
+        executor_factory: Callable[[Any, int], Any] | None = None,
+        maintenance_interval: float = 30.0,
+    ) -> None:
+        self.settings = settings
+        self.tz = ZoneInfo(settings.scheduler.timezone)
+        self.run_fn: RunFn = run_fn or _engine_run_robot
+        self.clock = clock or (lambda: datetime.now(UTC))
+        self.url = settings.database_url()
+        engine, sessions = open_database(self.url, echo=settings.database.echo)
+        self.ledger = Ledger(sessions)
+        self.stop_event = threading.Event()  # handed to every run: set it and runs stop gracefully
+        self.lock: SchedulerLock | None = None
+        self.lost_lock = threading.Event()
+        self._inflight = 0
+        self._inflight_cv = threading.Condition()
+        self._rearm: dict[str, datetime] = {}
+        self._reload: Callable[[], Settings] | None = None
+        self._reload_requested = threading.Event()
+        self._wake = threading.Event()
+        self._maintenance_interval = maintenance_interval
+        self._maint: threading.Thread | None = None
+        self._closed = False
+        make_executor = executor_factory or (lambda hooks, n: jobmod.NightExecutor(hooks, n))
+        self.scheduler: BaseScheduler = (scheduler_factory or NightBackgroundScheduler)(
+            timezone=self.tz,
+            jobstores={"default": SQLAlchemyJobStore(engine=engine, tablename=JOBS_TABLE)},
+            executors={"default": make_executor(self, settings.scheduler.max_parallel_runs)},
+            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 3 * 3600},
+        )
+
+    # -- life cycle ----------------------------------------------------------------------------------
+
+    def start(self, *, reload: Callable[[], Settings] | None = None) -> SyncResult:
+        """Take the database's scheduler lock, bring the jobs in line with the settings, start firing.
+
+        Raises SchedulerLocked (naming the holder) when another scheduler runs against the database.
+        """
+        self.lock = acquire_scheduler_lock(self.url, self.settings.scheduler.lock_timeout_seconds)
+        self._reload = reload
+        try:
+            jobmod.set_active(self)
+            self.scheduler.add_listener(self._on_event, EVENT_JOB_MISSED | EVENT_JOB_MAX_INSTANCES | EVENT_JOB_ERROR)
+            self.scheduler.start(paused=True)
+            result = self.sync()
+            self.scheduler.resume()
+        except BaseException:
+            self._close()
+            raise
+        self._maint = threading.Thread(target=self._maintain, name="nattskift-scheduler-maintenance", daemon=True)
+        self._maint.start()
+        log.info("scheduler.started", timezone=self.tz.key, jobs=[robot_of(j.id) for j in self.scheduler.get_jobs()],
+                 database=self.url.split("://")[0])
+        return result
+
+    def shutdown(self) -> None:
+        """Stop gracefully: no new runs; running robots finish their items in flight and stop; a run
+        interrupted this way is re-armed so that a restart within the grace time continues it."""
+        if self._closed:
+            return
+        log.info("scheduler.stopping", running=self._inflight)
+        if self.scheduler.state != STATE_STOPPED:
+            self.scheduler.pause()
+        self.stop_event.set()
+        self._wake.set()
+        with self._inflight_cv:
+            while self._inflight:
+                self._inflight_cv.wait(1.0)
+        self._rearm_interrupted()
+        self._close()
+        log.info("scheduler.stopped")
+
+    def _close(self) -> None:
+        self._closed = True
+        self._wake.set()
+        try:
+            if self.scheduler.state != STATE_STOPPED:
+                self.scheduler.shutdown(wait=True)
+        finally:
+            if jobmod.active() is self:
+                jobmod.set_active(None)
+            if self.lock is not None:
+                self.lock.release()
+                self.lock = None
+
+    def request_reload(self) -> None:
+        """Re-read the settings and update the jobs (SIGHUP); done in the maintenance thread."""
+        self._reload_requested.set()
+        self._wake.set()
+
+    def reload(self, settings: Settings) -> SyncResult:
+        """Use new settings from now on: jobs are updated (only what changed), the next runs use them."""
+        self.settings = settings
+        return self.sync()
+
+    def _maintain(self) -> None:
+        while not self._closed:
+            self._wake.wait(self._maintenance_interval)
+            self._wake.clear()
+            if self._closed:
+                return
+            if self._reload_requested.is_set() and self._reload is not None:
+                self._reload_requested.clear()
+                try:
+                    self.reload(self._reload())
+                    log.info("scheduler.reloaded")
+                except Exception as exc:  # a bad edit of the settings must not stop the night
+                    log.error("scheduler.reload_failed", error=str(exc).splitlines()[0][:300])
+            if self.lock is not None and not self.lock.check():
+                log.error("scheduler.lock_lost")
+                self.lost_lock.set()
+                return
+
+    # -- jobs from settings --------------------------------------------------------------------------
+
+    def sync(self) -> SyncResult:
+        """Add missing jobs, modify changed ones, remove jobs of disabled robots. Never replaces a job:
+        its stored next run time (possibly in the past: a run to catch up) is kept unless the trigger
+        changed and nothing is pending."""
+        now = self.clock()
+        plans: Plans = plan_robots(self.settings)
+        result = SyncResult(errors=list(plans.errors))
+        for message in plans.errors:
+            log.error("scheduler.robot_unavailable", detail=message)
+        config = str(self.settings.config_file) if self.settings.config_file else None
+        existing = {j.id: j for j in self.scheduler.get_jobs()}
+        for name, plan in plans.plans.items():
+            jid = job_id(name)
+            trigger = plan.trigger()
+            options = {"misfire_grace_time": plan.grace_seconds, "coalesce": True, "max_instances": 1}
+            args = (name, config)
+            job = existing.get(jid)
+            if job is None:
+                self.scheduler.add_job(
+                    jobmod.scheduled_run, trigger=trigger, id=jid, name=f"{name} (nattlig körning)", args=args,
+                    next_run_time=trigger.get_next_fire_time(None, now), replace_existing=False, **options,
+                )
+                result.added.append(name)
+                log.info("scheduler.job_added", robot=name, cron=plan.cron, calendar=plan.calendar)
+                continue
+            changes: dict[str, Any] = {k: v for k, v in options.items() if getattr(job, k) != v}
+            if job.trigger != trigger:
+                changes["trigger"] = trigger
+            pending = job.next_run_time is not None and job.next_run_time <= now
+            if ("trigger" in changes or job.next_run_time is None) and not pending:
+                changes["next_run_time"] = trigger.get_next_fire_time(None, now)
+            if tuple(job.args) != args:
+                changes["args"] = args
+            if job.func_ref != jobmod.FUNC_REF:
+                changes["func"] = jobmod.scheduled_run
+            if changes:
+                self.scheduler.modify_job(jid, **changes)
+                result.updated[name] = sorted(changes)
+                log.info("scheduler.job_updated", robot=name, changed=sorted(changes), pending_kept=pending)
+            else:
+                result.kept.append(name)
+        for jid in existing:
+            if not jid.startswith(JOB_PREFIX) or robot_of(jid) in plans.plans:
+                continue
+            name = robot_of(jid)
+            if name in plans.unavailable:  # it may load again after a fix: keep its missed-run history
+                log.warning("scheduler.job_kept_robot_unavailable", robot=name)
+                continue
+            self.scheduler.remove_job(jid)
+            result.removed.append(name)
+            log.info("scheduler.job_removed", robot=name, disabled=name in plans.disabled)
+        return result
+
+    # -- due fire times (called by NightExecutor) ----------------------------------------------------
+
+    def submitted(self, job: Job) -> None:
+        with self._inflight_cv:
+            self._inflight += 1
+
+    def finished(self, job: Job) -> None:
+        with self._inflight_cv:
+            self._inflight -= 1
+            self._inflight_cv.notify_all()
+
+    def on_due(self, job: Job, first_due: datetime | None, run_times: list[datetime]) -> list[datetime]:
+        """Record the fire times that are past the grace time as missed; return the one to run."""
+        robot = robot_of(job.id)
+        now = self.clock()
+        grace = timedelta(seconds=job.misfire_grace_time) if job.misfire_grace_time is not None else timedelta.max
+        first = min([t for t in (first_due, *run_times) if t is not None])
+        plan = catch_up(job.trigger, first, now, grace)
+        if plan.run is None and plan.missed == [] and run_times:  # the trigger disagrees: trust APScheduler
+            return [run_times[-1]]
+        if plan.missed:
+            hours = _hours(grace)
+            self._record_missed(
+                robot, plan.missed,
+                lambda t: (f"Körningen planerad till {self._local(t)} startade aldrig: schemaläggaren var inte igång "
+                           f"då och kom inte igång inom respittiden ({hours})."),
+                more=plan.unlisted,
+            )
+        return [plan.run] if plan.run is not None else []
+
+    def _on_event(self, event: Any) -> None:
+        """Backstops for what on_due does not see: a run skipped because the last one still runs, a
+        miss found by APScheduler's own check, a job that raised."""
+        robot = robot_of(getattr(event, "job_id", "") or "")
+        if event.code == EVENT_JOB_MAX_INSTANCES and isinstance(event, JobSubmissionEvent):
+            self._record_missed(
+                robot, list(event.scheduled_run_times),
+                lambda t: (f"Körningen planerad till {self._local(t)} startade inte: föregående körning av "
+                           "roboten pågick fortfarande."),
+            )
+        elif event.code == EVENT_JOB_MISSED and isinstance(event, JobExecutionEvent):
+            self._record_missed(
+                robot, [event.scheduled_run_time],
+                lambda t: f"Körningen planerad till {self._local(t)} startade inte inom respittiden.",
+            )
+        elif event.code == EVENT_JOB_ERROR:
+            log.error("scheduler.job_error", robot=robot, error=type(getattr(event, "exception", None)).__name__)
+
+    # -- one scheduled run ---------------------------------------------------------------------------
+
+    def run_scheduled(self, robot: str, scheduled_for: datetime) -> str | None:
+        """The job's body: calendar, duplicate and deadline checks, then the engine. Never raises."""
+        with structlog.contextvars.bound_contextvars(robot=robot):
+            try:
+                return self._run_scheduled(robot, scheduled_for)
+            except Exception as exc:  # recorded and mailed; the scheduler must go on
+                log.error("scheduler.run_error", error=type(exc).__name__)
+                reason = f"Körningen kunde inte startas: {type(exc).__name__}"
+                run_id = self._record_failed_start(robot, scheduled_for, reason)
+                self._notify([Notice(robot, "failed", reason, [scheduled_for], run_id)])
+                return run_id
+
+    def _run_scheduled(self, robot: str, scheduled_for: datetime) -> str | None:
+        settings = self.settings
+        local = scheduled_for.astimezone(self.tz)
+        if not settings.robot_config(robot).enabled:
+            log.info("scheduler.skip_disabled")
+            return None
+        plan = robot_plan(settings, robot)
+        if not is_open(local.date(), plan.calendar, plan.closed_dates):
+            log.info("scheduler.skip_closed_day", date=local.date().isoformat(),
+                     why=closed_reason(local.date(), plan.calendar, plan.closed_dates))
+            return None
+        if self._already_ran(robot, scheduled_for):
+            log.warning("scheduler.skip_duplicate_fire", scheduled_for=local.isoformat())
+            return None
+        if self.stop_event.is_set():  # fired while shutting down: keep it for the restart
+            self._rearm.setdefault(robot, scheduled_for)
+            log.info("scheduler.fire_deferred_shutdown", scheduled_for=local.isoformat())
+            return None
+        deadline = deadline_for(scheduled_for, plan.deadline, self.tz)
+        if deadline is not None and self.clock() >= deadline:
+            dl = deadline.strftime("%H:%M")
+            self._record_missed(
+                robot, [scheduled_for],
+                lambda t: f"Körningen planerad till {self._local(t)} kunde inte starta före tidsgränsen {dl}.",
+            )
+            return None
+        log.info("scheduler.run_starting", scheduled_for=local.isoformat(),
+                 deadline=deadline.isoformat() if deadline else None)
+        started = datetime.now(UTC) - timedelta(seconds=1)
+        try:
+            summary = self.run_fn(settings, robot, trigger="schedule", scheduled_for=scheduled_for,
+                                  deadline=deadline, stop_event=self.stop_event)
+        except _already_running_types():
+            log.warning("scheduler.skip_already_running")
+            return None
+        except Exception as exc:
+            log.error("scheduler.run_failed_to_start", error=type(exc).__name__)
+            reason = f"Körningen kunde inte startas: {_first_line(exc)}"
+            run_id = self._record_failed_start(robot, scheduled_for, reason, deadline, since=started)
+            self._notify([Notice(robot, "failed", reason, [scheduled_for], run_id)])
+            return run_id
+        log.info("scheduler.run_finished", run_id=summary.id, status=summary.status)
+        if summary.status in ("failed", "interrupted"):
+            if summary.status == "interrupted" and self.stop_event.is_set():
+                self._rearm.setdefault(robot, scheduled_for)
+            self._notify([Notice(robot, summary.status, summary.reason, [scheduled_for], summary.id, dict(summary.counts))])
+        return summary.id
+
+    def _rearm_interrupted(self) -> None:
+        """Put an interrupted night's fire time back as the job's next run time, so the restart catches
+        it up (within the grace time) and the engine resumes the items left."""
+        if self.scheduler.state == STATE_STOPPED:
+            return
+        for robot, fire in self._rearm.items():
+            job = self.scheduler.get_job(job_id(robot))
+            if job is not None and (job.next_run_time is None or job.next_run_time > fire):
+                self.scheduler.modify_job(job.id, next_run_time=fire)
+                log.info("scheduler.run_rearmed", robot=robot, scheduled_for=fire.astimezone(self.tz).isoformat())
+
+    # -- ledger --------------------------------------------------------------------------------------
+
+    def _already_ran(self, robot: str, scheduled_for: datetime) -> bool:
+        """True when this fire repeats a local time already run (the autumn DST hour), or repeats an
+        instant whose run completed or was recorded missed. An interrupted or failed run is resumed."""
+        wall = scheduled_for.astimezone(self.tz).replace(tzinfo=None)
+        with self.ledger.sessions() as s:
+            rows = s.execute(
+                select(Run.scheduled_for, Run.status).where(
+                    Run.robot == robot,
+                    Run.trigger == "schedule",
+                    Run.scheduled_for >= scheduled_for - timedelta(hours=3),
+                    Run.scheduled_for <= scheduled_for + timedelta(hours=3),
+                )
+            ).all()
+        for at, status in rows:
+            if at is None:
+                continue
+            if at != scheduled_for and at.astimezone(self.tz).replace(tzinfo=None) == wall:
+                return True
+            if at == scheduled_for and status in ("completed", "missed"):
+                return True
+        return False
+
+    def _record_missed(self, robot: str, times: list[datetime], reason: Callable[[datetime], str], more: int = 0) -> None:
+        """Record each fire time as a `missed` run (once), log it, and mail operations one message."""
+        recorded: list[datetime] = []
+        reasons: list[str] = []
+        for t in times:
+            try:
+                if self._missed_exists(robot, t):
+                    continue
+                text = reason(t)
+                self.ledger.record_missed_run(robot, t, text)
+            except SQLAlchemyError as exc:
+                log.error("scheduler.missed_not_recorded", robot=robot, error=type(exc).__name__)
+                continue
+            recorded.append(t)
+            reasons.append(text)
+            log.warning("scheduler.run_missed", robot=robot, scheduled_for=t.astimezone(self.tz).isoformat())
+        if more:
+            log.warning("scheduler.runs_missed_unlisted", robot=robot, count=more)
+        if recorded:
+            self._notify([Notice(robot, "missed", reasons[-1] if len(reasons) == 1 else
+                                 f"{len(recorded)} planerade körningar startade aldrig. Senast: {reasons[-1]}",
+                                 recorded, more_missed=more)])
+
+    def _missed_exists(self, robot: str, t: datetime) -> bool:
+        with self.ledger.sessions() as s:
+            return s.scalar(
+                select(Run.id).where(Run.robot == robot, Run.status == "missed", Run.scheduled_for == t).limit(1)
+            ) is not None
+
+    def _record_failed_start(self, robot: str, scheduled_for: datetime, reason: str,
+                             deadline: datetime | None = None, since: datetime | None = None) -> str | None:
+        """A run that could not start leaves a `failed` row; a run the engine had already started (and
+        closed as failed itself) is not recorded twice."""
+        try:
+            if since is not None:
+                with self.ledger.sessions() as s:
+                    existing = s.scalar(
+                        select(Run.id).where(Run.robot == robot, Run.scheduled_for == scheduled_for,
+                                             Run.status != "missed", Run.started_at >= since)
+                        .order_by(Run.started_at.desc()).limit(1)
+                    )
+                if existing:
+                    return existing
+            run_id = self.ledger.start_run(robot, trigger="schedule", scheduled_for=scheduled_for, deadline=deadline)
+            self.ledger.finish_run(run_id, "failed", reason)
+            return run_id
+        except SQLAlchemyError as exc:
+            log.error("scheduler.failure_not_recorded", error=type(exc).__name__)
+            return None
+
+    def _notify(self, notices: list[Notice]) -> None:
+        if smtp_configured(self.settings):
+            send(self.settings, notices, self.tz)
+
+    def _local(self, t: datetime) -> str:
+        return t.astimezone(self.tz).strftime("%Y-%m-%d %H:%M")
+
+
+def _hours(grace: timedelta) -> str:
+    if grace == timedelta.max:
+        return "obegränsad"
+    h = grace.total_seconds() / 3600
+    return f"{h:g} timme" if h == 1 else f"{h:g} timmar"
+
+
+def _first_line(exc: BaseException) -> str:
+    from runner.redact import scrub_text
+
+    first = (str(exc).strip().splitlines() or [""])[0][:200]
+    return scrub_text(f"{type(exc).__name__}: {first}" if first else type(exc).__name__)
