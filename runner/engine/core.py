@@ -19,7 +19,7 @@ import threading
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +39,8 @@ from runner.settings import Settings, validate_robot_settings
 
 log = structlog.get_logger("runner.engine")
 ProgressCallback = Callable[..., None]
+#: A run on another host that has touched no item for this long is taken to be dead.
+OTHER_HOST_SILENCE = timedelta(minutes=15)
 
 
 class AlreadyRunning(RuntimeError):
@@ -140,6 +142,16 @@ class Engine:
         for run in self.ledger.unfinished_runs(self.name):
             if run.host == host and run.pid and run.pid != me and _pid_alive(run.pid):
                 raise AlreadyRunning(f"robot {self.name} is already running (run {run.id}, pid {run.pid})")
+            if run.host != host:
+                # Another machine's run: its pid cannot be checked from here, so judge by recent work.
+                last = self.ledger.last_activity(run.id)
+                if last is not None and datetime.now(UTC) - last < OTHER_HOST_SILENCE:
+                    minutes = int((datetime.now(UTC) - last).total_seconds() // 60)
+                    raise AlreadyRunning(
+                        f"robot {self.name} is running on {run.host} (run {run.id}, active {minutes} min ago); "
+                        f"if that machine is down, start again after {int(OTHER_HOST_SILENCE.total_seconds() // 60)} "
+                        "minutes of silence"
+                    )
             self.ledger.close_dead_run(run.id, "Körningen avbröts oväntat; ärendena som inte hanns med tas i nästa körning")
             log.warning("run.resumed_dead_run", dead_run=run.id)
         released = self.ledger.release_in_progress(self.name)

@@ -109,6 +109,14 @@ class Ledger:
         with self.sessions() as s:
             return list(s.scalars(select(Run).where(Run.robot == robot, Run.status == "running")))
 
+    def last_activity(self, run_id: str) -> datetime | None:
+        """When the run last touched an item (or started): a liveness sign for runs on other hosts."""
+        with self.sessions() as s:
+            touched = s.scalar(select(func.max(Item.updated_at)).where(Item.run_id == run_id))
+            run = s.get(Run, run_id)
+        started = run.started_at if run else None
+        return max((t for t in (touched, started) if t is not None), default=None)
+
     def close_dead_run(self, run_id: str, reason: str) -> None:
         with self.sessions.begin() as s:
             run = s.get_one(Run, run_id)

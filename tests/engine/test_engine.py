@@ -201,3 +201,21 @@ def test_the_engine_runs_the_same_on_postgresql(target, tmp_path, postgres_url):
         assert set(server.state.writes.values()) == {1} and len(server.state.writes) == 5
         assert result.ledger.dialect == "postgresql"
         close_database(url)
+
+
+def test_a_live_run_on_another_machine_is_not_taken_over(target, tiny_settings):
+    import pytest
+    from sqlalchemy import update
+
+    from runner.engine import AlreadyRunning
+    from runner.ledger.models import Run
+
+    server = target(3)
+    settings = tiny_settings(server, concurrency=1)
+    first = run_robot("tiny", settings, limit=1)
+    with first.ledger.sessions.begin() as s:  # make it look like a run still going on another host
+        s.execute(update(Run).where(Run.id == first.run.id).values(status="running", host="nattskift-2", pid=4242))
+
+    with pytest.raises(AlreadyRunning, match="running on nattskift-2"):
+        run_robot("tiny", settings)
+    assert sum(server.state.writes.values()) == 1
