@@ -56,6 +56,9 @@ class BrowserSettings(Section):
     navigation_timeout_ms: int = Field(default=30_000, ge=100)
     read_retries: int = Field(default=2, ge=0, le=10, description="re-read a page or API answered 5xx this often")
     read_retry_backoff_seconds: float = Field(default=0.5, ge=0)
+    trace_failures: bool = Field(
+        default=True, description="keep a Playwright trace of an item's failed last attempt (records every action)"
+    )
     trace_screenshots: bool = Field(
         default=False, description="film screenshots in failure traces (costs CPU on every item; DOM snapshots are always kept)"
     )

@@ -52,8 +52,11 @@ def make_settings(
     config.write_text("", encoding="utf-8")
     chromium = os.environ.get("NATTSKIFT_CHROMIUM")
     values: dict[str, Any] = {"data_dir": tmp_path / "var", **raw}
+    # Tests run without failure traces (recording every action costs CPU); the engine's own tests turn
+    # them on where they check them.
+    values["browser"] = {"trace_failures": False, "read_retry_backoff_seconds": 0.05}
     if chromium:
-        values["browser"] = {"executable_path": chromium}
+        values["browser"]["executable_path"] = chromium
     for name, table in (robots or {}).items():
         values.setdefault("robots", {}).setdefault(name, {}).update({"retry_backoff_seconds": 0.05, **table})
     values.update(overrides)

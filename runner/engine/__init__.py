@@ -5,13 +5,16 @@ from __future__ import annotations
 import asyncio
 import signal
 import threading
+from collections.abc import Callable, Coroutine
 from datetime import datetime
+from typing import Any, TypeVar
 
 from runner.engine.core import AlreadyRunning, Engine, LedgerUnavailable, ProgressCallback, RunSummary
 from runner.plugins import add_robot_dirs, get_robot
 from runner.settings import Settings
 
-__all__ = ["AlreadyRunning", "Engine", "LedgerUnavailable", "RunSummary", "run_robot"]
+__all__ = ["AlreadyRunning", "Engine", "LedgerUnavailable", "RunSummary", "run_coroutine", "run_robot"]
+T = TypeVar("T")
 
 
 def run_robot(
@@ -59,4 +62,30 @@ def run_robot(
             for sig in installed:
                 loop.remove_signal_handler(sig)
 
-    return asyncio.run(main())
+    return run_coroutine(main)
+
+
+def run_coroutine(factory: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """`asyncio.run(factory())`, in a helper thread when this thread already runs an event loop.
+
+    Playwright's sync API (used by pytest-playwright and by notebooks) keeps a loop running in the main
+    thread; a nested asyncio.run() would fail there.
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(factory())
+    box: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            box["result"] = asyncio.run(factory())
+        except BaseException as exc:  # handed to the caller's thread below
+            box["error"] = exc
+
+    thread = threading.Thread(target=target, name="nattskift-engine")
+    thread.start()
+    thread.join()
+    if "error" in box:
+        raise box["error"]
+    return box["result"]

@@ -84,6 +84,7 @@ class WorkerContext:
         self._http: dict[str, httpx.AsyncClient] = {}
         self._attempt_title: str | None = None
         self._chunk_open = False
+        self._tracing = False
 
     # -- time and settings -----------------------------------------------------------------------
 
@@ -106,8 +107,10 @@ class WorkerContext:
             self._context = await self._browser.new_context(locale="sv-SE", timezone_id=self.app_settings.timezone)
             self._context.set_default_timeout(bs.timeout_ms)
             self._context.set_default_navigation_timeout(bs.navigation_timeout_ms)
-            await self._context.tracing.start(screenshots=bs.trace_screenshots, snapshots=True, sources=False)
-            if self._attempt_title is not None:
+            if bs.trace_failures:
+                await self._context.tracing.start(screenshots=bs.trace_screenshots, snapshots=True, sources=False)
+                self._tracing = True
+            if self._tracing and self._attempt_title is not None:
                 await self._context.tracing.start_chunk(title=self._attempt_title)
                 self._chunk_open = True
         return self._context
@@ -158,7 +161,7 @@ class WorkerContext:
     async def start_attempt(self, title: str) -> None:
         """Trace this attempt in its own chunk, so a failure keeps exactly its own trace."""
         self._attempt_title = title
-        if self._context is not None:
+        if self._context is not None and self._tracing:
             await self._context.tracing.start_chunk(title=title)
             self._chunk_open = True
 
@@ -199,7 +202,7 @@ class WorkerContext:
     async def reset_browser(self) -> None:
         """A fresh context and pages after a technical failure (the next attempt logs in again)."""
         context, self._context, self._pages = self._context, None, {}
-        self._chunk_open = False
+        self._chunk_open = self._tracing = False
         if context is not None:
             try:
                 await context.close()

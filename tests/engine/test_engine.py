@@ -30,10 +30,12 @@ def test_technical_error_is_retried_then_failed_with_screenshot_and_trace(target
     server = target(3)
     server.state.fail_keys = {"A001"}
     settings = tiny_settings(server, concurrency=1, max_attempts=3)
+    settings.browser.trace_failures = True
 
     result = run_robot("tiny", settings)
 
-    assert server.state.page_views["A001"] == 3  # three attempts, each opened the page once
+    # three attempts; in each the page answered 500 and was read again twice (browser.read_retries = 2)
+    assert server.state.page_views["A001"] == 3 * 3
     failed = result.outcomes["A001"]
     assert failed.status == Status.failed
     assert "efter 3 försök" in failed.summary
@@ -45,7 +47,7 @@ def test_technical_error_is_retried_then_failed_with_screenshot_and_trace(target
     files = [settings.data_dir / p for p in row.artifacts]
     assert any(f.suffix == ".png" and f.stat().st_size > 0 for f in files)
     assert any(f.name.endswith("trace.zip") and f.stat().st_size > 0 for f in files)
-    assert row.error and row.error.startswith("RuntimeError")
+    assert row.error and row.error.startswith("SystemUnavailableError")
 
 
 def test_business_error_needs_attention_and_is_not_retried(target, tiny_settings):
@@ -74,7 +76,7 @@ def test_circuit_breaker_stops_the_run_and_leaves_items_new(target, tiny_setting
     assert result.run.reason.startswith("Systemet verkar nere")
     assert "10 ärenden ligger kvar" in result.run.reason
     assert result.ledger.item_states("tiny") == {"new": 10}
-    assert sum(server.state.page_views.values()) == 3  # it stopped after three failures in a row
+    assert sum(server.state.page_views.values()) == 3 * 3  # stopped after three failed attempts (3 reads each)
 
     server.state.fail_keys = set()  # the system is back: the next run completes every item
     again = run_robot("tiny", settings)
@@ -84,18 +86,28 @@ def test_circuit_breaker_stops_the_run_and_leaves_items_new(target, tiny_setting
 
 
 def test_deadline_leaves_the_rest_new_and_says_so(target, tiny_settings):
+    from runner.engine import Engine, run_coroutine
+    from runner.plugins import add_robot_dirs, get_robot
+
     server = target(30)
     server.state.latency = 0.2
     settings = tiny_settings(server, concurrency=1)
-    deadline = datetime.now(UTC) + timedelta(seconds=4)
+    add_robot_dirs(settings.robot_dirs)
+    engine = Engine(settings, get_robot("tiny"))
 
-    result = run_robot("tiny", settings, deadline=deadline)
+    def progress(event: str, **data) -> None:
+        if event == "fetched" and data.get("done"):  # the deadline falls two seconds into the work
+            engine.deadline = datetime.now(UTC) + timedelta(seconds=2)
 
-    assert result.run.status == "interrupted"
-    assert result.run.reason.startswith("Tidsgränsen")
-    done = result.run.counts.get("prepared", 0)
+    engine.progress = progress
+    summary = run_coroutine(engine.run)
+
+    assert summary.status == "interrupted"
+    assert summary.reason.startswith("Tidsgränsen")
+    done = summary.counts.get("prepared", 0)
     assert 0 < done < 30
-    assert result.run.counts["not_reached"] == 30 - done
+    assert summary.counts["not_reached"] == 30 - done
+    assert f"{30 - done} ärenden ligger kvar till nästa körning" in summary.reason
     assert sum(server.state.writes.values()) == done
 
     rest = run_robot("tiny", settings)

@@ -1,0 +1,1 @@
+"""HaRry: registers approved schedules in the payroll system overnight and hands deviations to HR."""
