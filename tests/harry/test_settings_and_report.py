@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
+from runner.engine import run_coroutine
 
 import pytest
 from pydantic import ValidationError
@@ -40,7 +40,7 @@ def _report(outcomes: list[tuple[str, Outcome]], dry_run: bool = False) -> dict:
         run_id="r1", robot="harry", dry_run=dry_run, counts={},
         outcomes=lambda: iter([(WorkItem(key=k, title=f"Schema {k}"), o) for k, o in outcomes]),
     )
-    return asyncio.run(Harry().report(None, run))  # type: ignore[arg-type]
+    return run_coroutine(lambda: Harry().report(None, run))  # type: ignore[arg-type]
 
 
 def test_report_puts_deviations_first_with_their_reasons() -> None:
@@ -76,11 +76,11 @@ def test_unreadable_or_duplicate_schedules_go_to_a_person_without_touching_any_s
 
     broken = WorkItem(key="40104:2026-04-06:1", data={"broken": "ogiltigt värde i exporten (x)", "schedule_id": "S-4"})
     with pytest.raises(BusinessError) as exc:
-        asyncio.run(Harry().process(None, broken))  # type: ignore[arg-type]
+        run_coroutine(lambda: Harry().process(None, broken))  # type: ignore[arg-type]
     assert exc.value.code == "felaktig_export" and "S-4" in exc.value.message
 
     s = schedule([shift(1, MON, "07:00", "16:00", 60)], schedule_id="S-5")
     twice = WorkItem(key=s.key, data={"schedule": s.model_dump(mode="json"), "duplicate_of": ["S-6"]})
     with pytest.raises(BusinessError) as exc:
-        asyncio.run(Harry().process(None, twice))  # type: ignore[arg-type]
+        run_coroutine(lambda: Harry().process(None, twice))  # type: ignore[arg-type]
     assert exc.value.code == "dubblett" and "S-5, S-6" in exc.value.message
