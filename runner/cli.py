@@ -345,7 +345,7 @@ def demo(
         for bar in bars:
             bar.__exit__(None, None, None)
     try:
-        for name in night.systems.names():
+        for name in night.systems.names:
             console.print(f"  system {name}: {night.systems.url(name)}", highlight=False)
         for summary in night.summaries:
             _print_summary(summary)

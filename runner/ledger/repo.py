@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import exists, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from runner.api import Outcome as OutcomeModel
@@ -22,6 +22,16 @@ from runner.api import Status, WorkItem
 from runner.ledger.models import Item, Outcome, Run
 
 BATCH = 500
+
+
+def not_reached_filter(run_id: str) -> list[Any]:
+    """Items a run fetched or claimed but did not finish, and has no outcome for (a dry run's items stay
+    `new` but have their outcome, so they count as reached)."""
+    return [
+        Item.run_id == run_id,
+        Item.state != "done",
+        ~exists().where(Outcome.item_id == Item.id, Outcome.run_id == run_id),
+    ]
 
 
 def utcnow() -> datetime:
@@ -152,7 +162,7 @@ class Ledger:
             select(Outcome.status, func.count()).where(Outcome.run_id == run_id).group_by(Outcome.status)
         ):
             counts[status] = n
-        left = s.scalar(select(func.count()).select_from(Item).where(Item.run_id == run_id, Item.state != "done"))
+        left = s.scalar(select(func.count()).select_from(Item).where(*not_reached_filter(run_id)))
         if left:
             counts["not_reached"] = left
         return counts
@@ -208,7 +218,8 @@ class Ledger:
                         )
                     )
                     stats["new"] += 1
-                elif it.state == "done" and it.status in requeue:
+                elif it.state == "done" and it.status in requeue and it.run_id != run_id:
+                    # (an item this very run finished, e.g. while resuming, is not done twice in one run)
                     it.state, it.title, it.data, it.attempts = "new", wi.title, wi.data, 0
                     it.run_id, it.updated_at, it.claimed_by = run_id, now, None
                     stats["requeued"] += 1

@@ -11,6 +11,7 @@ from sqlalchemy import and_, case, exists, func, select, true
 from sqlalchemy.orm import Session
 
 from runner.ledger.models import AuditEntry, Item, Outcome, Review, Run
+from runner.ledger.repo import not_reached_filter
 
 #: Statuses in the order a morning reader wants them: what needs a person first.
 STATUS_ORDER = ["needs_attention", "failed", "waiting", "prepared", "skipped"]
@@ -63,20 +64,11 @@ def run_counts(s: Session, run: Run | str) -> dict[str, int]:
         counts[status] = n
     recorded = None if isinstance(run, str) or run.status == "running" else (run.counts or {}).get(NOT_REACHED)
     left = recorded if recorded is not None else s.scalar(
-        select(func.count()).select_from(Item).where(*_not_reached_filter(run_id))
+        select(func.count()).select_from(Item).where(*not_reached_filter(run_id))
     )
     if left:
         counts[NOT_REACHED] = left
     return dict(counts)
-
-
-def _not_reached_filter(run_id: str) -> list[Any]:
-    """Items this run fetched or claimed but did not finish (and has no outcome for, e.g. a dry run)."""
-    return [
-        Item.run_id == run_id,
-        Item.state != "done",
-        ~exists().where(Outcome.item_id == Item.id, Outcome.run_id == run_id),
-    ]
 
 
 def saved(counts: dict[str, int], minutes_per_case: float) -> tuple[int, float]:
@@ -206,7 +198,7 @@ def handled_count(s: Session, run_id: str) -> int:
 
 
 def not_reached_items(s: Session, run_id: str, *, query: str | None = None, limit: int = 200) -> tuple[list[Item], int]:
-    where = _not_reached_filter(run_id)
+    where = not_reached_filter(run_id)
     if query:
         where.append(Item.key.contains(query, autoescape=True))
     total = s.scalar(select(func.count()).select_from(Item).where(*where)) or 0

@@ -1,0 +1,1 @@
+"""Ronney prepares applications for försörjningsstöd overnight; a caseworker decides in the morning."""

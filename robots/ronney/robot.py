@@ -1,0 +1,184 @@
+"""Ronney: prepares applications for försörjningsstöd overnight. Never decides, never pays.
+
+fetch   applications with status Inkommen or Komplettering begärd, one item per application and month
+process supplements → SSBTEK → normberäkning → routing → note "Underlag från Ronney" (+ status
+        "Väntar på beslut" when nothing needs a person)
+report  counts per status; the cases needing a person first, each with its reasons
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+from runner.api import (
+    Context,
+    Link,
+    Outcome,
+    Robot,
+    RunReport,
+    Status,
+    StopRun,
+    WorkItem,
+)
+
+from robots.ronney.note import note_title
+from robots.ronney.pages.application import DECISION_STATUS, ApplicationPage, application_path
+from robots.ronney.pages.application_list import rows_with_status
+from robots.ronney.pages.notes import add_note, note_titles
+from robots.ronney.prepare import Preparation, assess, ssbtek_failure, supplement_stage
+from robots.ronney.rules.calculation import comparison_month
+from robots.ronney.rules.identity import check_id
+from robots.ronney.rules.model import MONTHLY_KINDS, Application
+from robots.ronney.rules.units import Month
+from robots.ronney.settings import RonneySettings
+from robots.ronney.ssbtek import SsbtekUnavailable, household_incomes
+
+FETCH_STATUSES = ("Inkommen", "Komplettering begärd")
+
+
+class MissingApiKey(StopRun):
+    def __init__(self) -> None:
+        super().__init__("systems.ssbtek.api_key is not set")
+        self.message_sv = "Ronney saknar API-nyckel till SSBTEK (systems.ssbtek.api_key); körningen stoppades."
+
+
+class Ronney(Robot):
+    name = "ronney"
+    title = "Ronney – förberedelse av ansökningar om försörjningsstöd"
+    description = (
+        "Går igenom nya och kompletterade ansökningar om försörjningsstöd på natten, hämtar inkomster från "
+        "SSBTEK, gör en preliminär normberäkning och skriver ett underlag i akten. Handläggaren beslutar."
+    )
+    schedule = "30 1 * * *"
+    minutes_saved_per_case = 12
+    systems = ("ekonomi", "ssbtek")
+    Settings = RonneySettings
+
+    # -- fetch -----------------------------------------------------------------------------------
+
+    async def fetch(self, ctx: Context) -> AsyncIterator[WorkItem]:
+        """Inkommen, and Komplettering begärd (something may have arrived, or the due date passed)."""
+        seen: set[str] = set()
+        for status in FETCH_STATUSES:
+            async for row in rows_with_status(ctx, status):
+                key = f"{row.case_id}:{row.month}"
+                if key in seen:
+                    continue
+                seen.add(key)
+                title = f"Ärende {row.case_id} – {Month.parse(row.month).sv()} ({row.kind.lower()})"
+                yield WorkItem(key=key, title=title,
+                               data={"case_id": row.case_id, "month": row.month, "kind": row.kind, "status": row.status})
+
+    # -- process ---------------------------------------------------------------------------------
+
+    async def process(self, ctx: Context, item: WorkItem) -> Outcome:
+        outcome = await self._process(ctx, item)
+        outcome.data["dry_run"] = ctx.dry_run
+        return outcome
+
+    async def _process(self, ctx: Context, item: WorkItem) -> Outcome:
+        case_id, month = item.data["case_id"], item.data["month"]
+        settings: RonneySettings = ctx.settings  # type: ignore[assignment]
+        page = await ApplicationPage.open(ctx, case_id, month)
+        app = await page.read()
+        link = Link(label="Öppna ansökan i ekonomi", url=ctx.system("ekonomi").url + application_path(case_id, month))
+        title = note_title(Month.parse(month))
+
+        if app.kind not in MONTHLY_KINDS:
+            return Outcome.skipped(f"{app.kind}: Ronney förbereder bara månadsansökningar (nyansökan och återansökan)",
+                                   links=[link], data={"kind": app.kind})
+        note_there: bool | None = None
+        if app.status not in FETCH_STATUSES:
+            # Handled since the fetch, or moved by an earlier attempt of ours that crashed before its
+            # outcome was recorded: only in the second case is there work to finish (read back, no rewrite).
+            note_there = title in await note_titles(ctx, case_id)
+            if not note_there:
+                return Outcome.skipped(f"Ansökan har nu status {app.status}; inget att förbereda", links=[link],
+                                       data={"status": app.status})
+
+        now = ctx.now()
+        prep = supplement_stage(app, now.date())
+        if prep is None:
+            try:
+                incomes = await self._read_ssbtek(ctx, app, settings)
+            except SsbtekUnavailable as exc:
+                ctx.log.warning("ssbtek.unavailable")
+                prep = ssbtek_failure(exc.detail_sv)
+            else:
+                prep = assess(app, incomes, settings, key=item.key, now=now)
+
+        written = await self._write(ctx, app, prep, title, note_there)
+        ctx.log.info("ronney.prepared", status=prep.status.value, **written)
+        return Outcome(status=prep.status, summary=prep.summary, findings=prep.findings, evidence=prep.evidence,
+                       links=[link], data={**prep.data(), **written})
+
+    async def _read_ssbtek(self, ctx: Context, app: Application, settings: RonneySettings) -> list:
+        system = ctx.system("ssbtek")
+        if system.api_key is None:
+            raise MissingApiKey()
+        today = ctx.now().date()
+        adults = [p.personnummer for p in app.adults() if check_id(p.personnummer, today=today).valid]
+        month = str(comparison_month(Month.parse(app.month), settings.comparison_month))
+        return await household_incomes(ctx.http("ssbtek"), system.api_key.get_secret_value(), adults, month,
+                                       timeout=settings.ssbtek_timeout_seconds)
+
+    async def _write(
+        self, ctx: Context, app: Application, prep: Preparation, title: str, note_there: bool | None
+    ) -> dict[str, Any]:
+        """Note first, then status; each read back first, so a rerun after a crash never writes twice."""
+        result: dict[str, Any] = {"note_written": False, "note_already_there": False, "status_changed": False}
+        if prep.note is None or ctx.dry_run:
+            return result
+        if note_there is None:
+            note_there = title in await note_titles(ctx, app.case_id)
+        if note_there:
+            result["note_already_there"] = True
+        else:
+            await add_note(ctx, app.case_id, app.month, title, prep.note)
+            ctx.checkpoints.mark("note", True)
+            result["note_written"] = True
+        if prep.move_to_decision:
+            page = await ApplicationPage.open(ctx, app.case_id, app.month)
+            if await page.status() != DECISION_STATUS:
+                await page.set_status(DECISION_STATUS)
+                ctx.checkpoints.mark("status", DECISION_STATUS)
+                result["status_changed"] = True
+        return result
+
+    # -- report ----------------------------------------------------------------------------------
+
+    async def report(self, ctx: Context, run: RunReport) -> dict[str, Any]:
+        """The night's summary for caseworkers: who needs a person first, with reasons."""
+        attention: list[dict[str, Any]] = []
+        waiting: list[dict[str, Any]] = []
+        prepared: list[dict[str, Any]] = []
+        failed: list[dict[str, Any]] = []
+        total = 0
+        for item, outcome in run.outcomes():
+            row = {"nyckel": item.key, "rubrik": item.title, "sammanfattning": outcome.summary}
+            if outcome.status == Status.needs_attention:
+                row["skal"] = [f.message for f in outcome.findings if f.severity.value != "info"] or [outcome.summary]
+                attention.append(row)
+            elif outcome.status == Status.waiting:
+                waiting.append(row)
+            elif outcome.status == Status.prepared:
+                amount = int(outcome.data.get("amount", 0))
+                total += amount
+                prepared.append({**row, "belopp": amount})
+            elif outcome.status == Status.failed:
+                failed.append(row)
+        for rows in (attention, waiting, prepared, failed):
+            rows.sort(key=lambda r: r["nyckel"])
+        counts = {Status(s).label_sv if s in Status.__members__ else s: n for s, n in run.counts.items()}
+        return {
+            "rubrik": "Ronney – nattens ansökningar om försörjningsstöd",
+            "provkorning": run.dry_run,
+            "antal": counts,
+            "behover_handlaggare": attention,
+            "tekniskt_fel": failed,
+            "vantar_pa_komplettering": waiting,
+            "klara_for_beslut": prepared,
+            "preliminart_belopp_klara_for_beslut": total,
+            "pamminnelse": "Ronney fattar inga beslut och gör inga utbetalningar; beloppen är preliminära.",
+        }

@@ -1,0 +1,71 @@
+"""SSBTEK client: a person's incomes for one month, per agency (FK, AF, CSN, SKV, SO, PM …).
+
+The API takes the personnummer in a POST body (never in a URL, where access logs would keep it) and the
+robot's API key in `X-Api-Key`. Anything but a clean answer is "SSBTEK could not be read": Ronney then
+makes no calculation at all rather than one on half the data.
+"""
+
+from __future__ import annotations
+
+import httpx
+
+from runner.api import LoginFailedError
+
+from robots.ronney.rules.model import AgencyIncome
+
+INCOMES_PATH = "/api/v1/inkomster"
+AGENCY_NAMES = {
+    "FK": "Försäkringskassan", "AF": "Arbetsförmedlingen", "CSN": "CSN", "SKV": "Skatteverket",
+    "SO": "Sveriges a-kassor", "PM": "Pensionsmyndigheten", "TNS": "Transportstyrelsen", "MIV": "Migrationsverket",
+}
+
+
+class SsbtekUnavailable(Exception):
+    """SSBTEK did not answer usefully. `detail_sv` is shown to staff (no personal data)."""
+
+    def __init__(self, detail_sv: str) -> None:
+        super().__init__(detail_sv)
+        self.detail_sv = detail_sv
+
+
+async def incomes_for(
+    client: httpx.AsyncClient, api_key: str, personnummer: str, month: str, *, timeout: float = 10.0
+) -> list[AgencyIncome]:
+    try:
+        response = await client.post(
+            INCOMES_PATH,
+            json={"personnummer": personnummer, "fran": month, "till": month},
+            headers={"X-Api-Key": api_key, "Accept": "application/json"},
+            timeout=timeout,
+        )
+    except httpx.TimeoutException:
+        raise SsbtekUnavailable("tjänsten svarade inte i tid") from None
+    except httpx.HTTPError:
+        raise SsbtekUnavailable("tjänsten gick inte att nå") from None
+    if response.status_code in (401, 403):
+        raise LoginFailedError("ssbtek")
+    if response.status_code != 200:
+        raise SsbtekUnavailable(f"tjänsten svarade {response.status_code}")
+    try:
+        body = response.json()
+        errors = body.get("fel") or []
+        if errors:
+            names = ", ".join(sorted({AGENCY_NAMES.get(e.get("myndighet", ""), e.get("myndighet", "?")) for e in errors}))
+            raise SsbtekUnavailable(f"{names} svarade inte")
+        out = []
+        for entry in body["manader"]:
+            for inc in entry["inkomster"]:
+                out.append(AgencyIncome(personnummer=personnummer, month=entry["manad"], agency=inc["myndighet"],
+                                        type=inc["typ"], amount=int(inc["belopp"])))
+    except (ValueError, KeyError, TypeError, AttributeError):
+        raise SsbtekUnavailable("svaret gick inte att tolka") from None
+    return out
+
+
+async def household_incomes(
+    client: httpx.AsyncClient, api_key: str, personnummer: list[str], month: str, *, timeout: float = 10.0
+) -> list[AgencyIncome]:
+    out: list[AgencyIncome] = []
+    for pnr in personnummer:
+        out += await incomes_for(client, api_key, pnr, month, timeout=timeout)
+    return out
