@@ -35,6 +35,14 @@ class SettingsError(Exception):
     """A setting is wrong. `str()` is one line naming the key and what is allowed."""
 
 
+def check_timezone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError("must be an IANA time zone such as Europe/Stockholm") from exc
+    return value
+
+
 class Section(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -131,12 +139,8 @@ class SchedulerSettings(Section):
 
     @field_validator("timezone")
     @classmethod
-    def _scheduler_tz(cls, v: str) -> str:
-        try:
-            ZoneInfo(v)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError("must be an IANA time zone such as Europe/Stockholm") from exc
-        return v
+    def _timezone(cls, v: str) -> str:
+        return check_timezone(v)
 
 
 class SmtpSettings(Section):
@@ -191,12 +195,8 @@ class Settings(BaseSettings):
 
     @field_validator("timezone")
     @classmethod
-    def _tz(cls, v: str) -> str:
-        try:
-            ZoneInfo(v)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError("must be an IANA time zone such as Europe/Stockholm") from exc
-        return v
+    def _timezone(cls, v: str) -> str:
+        return check_timezone(v)
 
     @model_validator(mode="after")
     def _aware_clock(self) -> Settings:

@@ -6,7 +6,6 @@ Shared by everyone: add fixtures in your own folder's conftest.py instead of her
 from __future__ import annotations
 
 import os
-import re
 import shutil
 from pathlib import Path
 

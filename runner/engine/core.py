@@ -34,6 +34,7 @@ from runner.ledger.db import open_database
 from runner.ledger.models import Item
 from runner.ledger.repo import Ledger
 from runner.logging import attach_run_log, detach
+from runner.proc import pid_alive
 from runner.redact import scrub_text
 from runner.settings import Settings, validate_robot_settings
 
@@ -140,7 +141,7 @@ class Engine:
     def _resume_dead_runs(self) -> int:
         host, me = socket.gethostname(), os.getpid()
         for run in self.ledger.unfinished_runs(self.name):
-            if run.host == host and run.pid and run.pid != me and _pid_alive(run.pid):
+            if run.host == host and run.pid and run.pid != me and pid_alive(run.pid):
                 raise AlreadyRunning(f"robot {self.name} is already running (run {run.id}, pid {run.pid})")
             if run.host != host:
                 # Another machine's run: its pid cannot be checked from here, so judge by recent work.
@@ -412,16 +413,6 @@ class Engine:
 
 class _FetchFailed(Exception):
     pass
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _error_text(exc: BaseException) -> str:

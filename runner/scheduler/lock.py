@@ -28,6 +28,7 @@ from sqlalchemy import Connection, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
+from runner.proc import pid_alive
 
 try:
     import fcntl
@@ -58,16 +59,6 @@ class SchedulerLock(Protocol):
 
 def _me() -> dict[str, Any]:
     return {"pid": os.getpid(), "host": socket.gethostname(), "since": datetime.now(UTC).isoformat(timespec="seconds")}
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def describe_holder(info: dict[str, Any]) -> str:
@@ -115,7 +106,7 @@ class FileLock:
 
     def _check_pid(self, previous: dict[str, Any]) -> None:
         pid, host = previous.get("pid"), previous.get("host")
-        if pid and pid != os.getpid() and (host != socket.gethostname() or _pid_alive(int(pid))):
+        if pid and pid != os.getpid() and (host != socket.gethostname() or pid_alive(int(pid))):
             raise SchedulerLocked(describe_holder(previous), str(self.path))
 
     def check(self) -> bool:
