@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -34,6 +35,19 @@ def postgres_url() -> str:
     if not url:
         pytest.skip("PostgreSQL not configured (NATTSKIFT_TEST_POSTGRES_URL unset); .ci/run sets it")
     return url
+
+
+@pytest.fixture(autouse=True)
+def _isolated_robot_registry() -> Iterator[None]:
+    """Robots a test registers or finds in extra folders are forgotten after it, so each test sees
+    the installed robots plus its own, never another test's."""
+    from runner import plugins
+
+    dirs, extra = list(plugins._robot_dirs), dict(plugins._extra)
+    yield
+    plugins._robot_dirs[:] = dirs
+    plugins._extra.clear()
+    plugins._extra.update(extra)
 
 
 # -- personal data must never reach a log file ---------------------------------------------------------

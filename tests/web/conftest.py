@@ -18,8 +18,6 @@ import pytest
 import uvicorn
 from playwright.sync_api import Browser, Page, expect
 
-from runner import plugins
-from runner.api import Robot
 from runner.ledger.db import open_database
 from runner.settings import Settings
 from runner.testing import make_settings
@@ -38,27 +36,6 @@ USERS = {
 }
 NOW = local(2025, 11, 24, 7, 30)
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-
-
-class DemoRonney(Robot):
-    name = "ronney"
-    title = "Ronney – försörjningsstöd"
-    schedule = "30 1 * * *"
-    minutes_saved_per_case = 12
-
-
-class DemoHarry(Robot):
-    name = "harry"
-    title = "HaRry – scheman till lönesystemet"
-    schedule = "0 2 * * 1-5"
-    minutes_saved_per_case = 6
-
-
-class DemoBosse(Robot):
-    name = "bosse"
-    title = "Bosse – vikarier till lediga pass"
-    schedule = "0 3 * * *"
-    minutes_saved_per_case = 8
 
 
 class Clock:
@@ -107,21 +84,7 @@ def _failure_screenshot(browser: Browser) -> bytes:
     return png
 
 
-@pytest.fixture(scope="session")
-def demo_robots() -> Iterator[None]:
-    added = [r for r in (DemoRonney, DemoHarry, DemoBosse)]
-    saved = {r.name: plugins._extra.get(r.name) for r in added}
-    for r in added:
-        plugins.register(r)
-    yield
-    for name, previous in saved.items():
-        if previous is None:
-            plugins._extra.pop(name, None)
-        else:
-            plugins._extra[name] = previous
-
-
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")  # undone when tests/web ends: other folders use the real robots
 def cheap_hashes() -> Iterator[None]:
     """Argon2 with small parameters for the demo accounts: a login costs milliseconds instead of most of a
     second on a busy test machine. Verification follows the parameters stored in each hash, so the app's
@@ -138,8 +101,8 @@ def cheap_hashes() -> Iterator[None]:
     auth._dummy_hash.cache_clear()
 
 
-@pytest.fixture(scope="session")
-def live(tmp_path_factory: pytest.TempPathFactory, browser: Browser, demo_robots: None, cheap_hashes: None) -> Iterator[Live]:
+@pytest.fixture(scope="package")  # undone when tests/web ends: other folders use the real robots
+def live(tmp_path_factory: pytest.TempPathFactory, browser: Browser, cheap_hashes: None) -> Iterator[Live]:
     root = tmp_path_factory.mktemp("web")
     settings = make_settings(root, clock=NOW, web={"idle_minutes": 30, "session_minutes": 480})
     _, sessions = open_database(settings.database_url())

@@ -44,7 +44,7 @@ def test_caseworker_sees_ronneys_cases_and_gets_403_on_harrys(page: Page, live: 
     login(page, live, "handlaggare")
     cards = page.locator("section.card h2")
     expect(cards).to_have_count(1)
-    expect(cards).to_have_text("Ronney – försörjningsstöd")
+    expect(cards).to_have_text("Ronney – förberedelse av ansökningar om försörjningsstöd")
 
     page.get_by_role("link", name=re.compile("Visa körningen")).click()
     rows = page.locator("table.cases tbody tr")
@@ -144,7 +144,7 @@ def test_mark_handled_with_a_comment_moves_the_case_out_of_the_default_view(page
         review = s.scalar(select(Review).where(Review.outcome_id == live.demo.outcomes["r_attn1"]))
     assert review is not None and review.username == "handlaggare" and review.comment.startswith("Hyran godtas")
 
-    page.get_by_role("link", name=re.compile("Ronney – försörjningsstöd, 2025-11-24")).click()
+    page.get_by_role("link", name=re.compile("Ronney – förberedelse av ansökningar om försörjningsstöd, 2025-11-24")).click()
     expect(page.locator("table.cases")).not_to_contain_text(key)
     page.get_by_label("Visa även hanterade").check()
     page.get_by_role("button", name="Filtrera").click()

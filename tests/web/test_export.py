@@ -53,7 +53,7 @@ def test_exported_html_opens_and_renders_with_no_network(page: Page, live: Live,
     page.context.route("**/*", block_network)
     page.on("request", lambda r: None if r.url.startswith("file:") else requests.append(r.url))
     page.goto(out.as_uri())
-    expect(page.get_by_role("heading", level=1)).to_have_text("Ronney – försörjningsstöd: körning 2025-11-24 01:30")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ronney – förberedelse av ansökningar om försörjningsstöd: körning 2025-11-24 01:30")
     # 8 cases: 4 prepared, 2 need a caseworker, 1 waiting, 1 technical failure
     expect(page.locator("section.case")).to_have_count(8)
     expect(page.locator("section.case").first).to_contain_text("Behöver en handläggare")
