@@ -21,6 +21,7 @@ Robots import from `runner.api` only; the engine, ledger and browser are the fra
 
 from __future__ import annotations
 
+import asyncio
 import enum
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from datetime import datetime
@@ -195,6 +196,15 @@ class SystemUnavailableError(Exception):
     """A target system answered that it is down. Counted by the circuit breaker like any technical error."""
 
 
+#: The page name of a system's login screen in PageChangedError (the default `Robot.login`).
+LOGIN_PAGE = "login"
+#: Pauses (seconds) before trying a login answered 5xx again.
+LOGIN_RETRY_PAUSES = (0.2, 0.5, 1.0)
+#: Pass as `extensions=READ_ONLY` on a POST that only reads (a query with personal data in the body, which
+#: must not go in a URL): `ctx.http` clients then re-send it after a 5xx like a GET.
+READ_ONLY: dict[str, Any] = {"nattskift.read_only": True}
+
+
 class Checkpoints(Protocol):
     """Per-item checkpoints for multi-step writes; persisted in the ledger at once."""
 
@@ -235,7 +245,9 @@ class Context(Protocol):
         ...
 
     def http(self, system: str) -> httpx.AsyncClient:
-        """An HTTP client for a system's JSON API, with its base URL; closed by the framework."""
+        """An HTTP client for a system's JSON API, with its base URL; closed by the framework.
+
+        GETs answered 5xx are re-sent a few times; so are POSTs sent with `extensions=READ_ONLY`."""
         ...
 
 
@@ -257,15 +269,38 @@ class Robot:
         model_config = ConfigDict(extra="forbid")
 
     async def login(self, ctx: Context, system: str, page: Page) -> None:
-        """Log in to `system` on `page`. The default fills a plain username/password form."""
+        """Log in to `system` on `page`. The default fills a plain username/password form.
+
+        A login answered 5xx (the page or the form) is tried again a few times: logging in writes
+        nothing, so repeating it is harmless. Then it is a technical error. A login page without the
+        expected fields has changed: one stop for the run, not a timeout per case.
+        """
         creds = ctx.system(system)
-        await page.goto(creds.url.rstrip("/") + "/login")
-        await page.fill("#username", creds.username)
-        await page.fill("#password", creds.password.get_secret_value() if creds.password else "")
-        await page.click("button[type=submit]")
-        await page.wait_for_load_state()
-        if await self.is_login_page(system, page):
-            raise LoginFailedError(system)
+        url = creds.url.rstrip("/") + "/login"
+        status = 0
+        for pause in (0.0, *LOGIN_RETRY_PAUSES):
+            if pause:
+                await asyncio.sleep(pause)
+            response = await page.goto(url)
+            status = response.status if response is not None else 0
+            if status >= 500:
+                continue
+            for field in ("#username", "#password"):
+                if not await page.locator(field).count():
+                    raise PageChangedError(system, LOGIN_PAGE, f"{field} missing")
+            await page.fill("#username", creds.username)
+            await page.fill("#password", creds.password.get_secret_value() if creds.password else "")
+            async with page.expect_navigation() as navigation:
+                await page.click("button[type=submit]")
+            answer = await navigation.value
+            status = answer.status if answer is not None else 0
+            if status >= 500:
+                continue
+            await page.wait_for_load_state()
+            if await self.is_login_page(system, page):
+                raise LoginFailedError(system)
+            return
+        raise SystemUnavailableError(f"system {system!r} answered {status} to the login")
 
     async def is_login_page(self, system: str, page: Page) -> bool:
         """True when `page` shows a login form (the session has expired)."""
@@ -317,6 +352,7 @@ __all__ = [
     "Link",
     "Outcome",
     "PageChangedError",
+    "READ_ONLY",
     "Robot",
     "RunReport",
     "Severity",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import httpx
 
-from runner.api import LoginFailedError
+from runner.api import READ_ONLY, LoginFailedError
 
 from robots.ronney.rules.model import AgencyIncome
 
@@ -37,6 +37,7 @@ async def incomes_for(
             json={"personnummer": personnummer, "fran": month, "till": month},
             headers={"X-Api-Key": api_key, "Accept": "application/json"},
             timeout=timeout,
+            extensions=READ_ONLY,  # a query: re-sent after a passing 5xx, like a GET
         )
     except httpx.TimeoutException:
         raise SsbtekUnavailable("tjänsten svarade inte i tid") from None

@@ -107,13 +107,22 @@ class WorkerContext:
             self._context = await self._browser.new_context(locale="sv-SE", timezone_id=self.app_settings.timezone)
             self._context.set_default_timeout(bs.timeout_ms)
             self._context.set_default_navigation_timeout(bs.navigation_timeout_ms)
-            if bs.trace_failures:
-                await self._context.tracing.start(screenshots=bs.trace_screenshots, snapshots=True, sources=False)
-                self._tracing = True
-            if self._tracing and self._attempt_title is not None:
-                await self._context.tracing.start_chunk(title=self._attempt_title)
-                self._chunk_open = True
+            if self._attempt_title is not None:
+                await self._start_chunk()
         return self._context
+
+    async def _start_chunk(self) -> None:
+        """Record the current attempt (tracing is started on the context the first time it is needed)."""
+        assert self._context is not None
+        if not self._tracing:
+            bs = self.app_settings.browser
+            await self._context.tracing.start(
+                screenshots=bs.trace_screenshots, snapshots=True, sources=False, title=self._attempt_title
+            )
+            self._tracing = True
+        else:
+            await self._context.tracing.start_chunk(title=self._attempt_title)
+        self._chunk_open = True
 
     async def page(self, system: str) -> Page:
         page = self._pages.get(system)
@@ -138,6 +147,16 @@ class WorkerContext:
         bs = self.app_settings.browser
         await goto_with_retry(page, url, retries=bs.read_retries, backoff=bs.read_retry_backoff_seconds, system=system)
 
+    async def on_login_page(self) -> bool:
+        """True when one of this worker's pages shows its system's login form (the session expired)."""
+        for system, page in list(self._pages.items()):
+            try:
+                if not page.is_closed() and await self.robot.is_login_page(system, page):
+                    return True
+            except Exception:
+                continue
+        return False
+
     def http(self, system: str) -> httpx.AsyncClient:
         client = self._http.get(system)
         if client is None or client.is_closed:
@@ -158,12 +177,17 @@ class WorkerContext:
         self.item = None
         self.checkpoints = NoCheckpoints()
 
-    async def start_attempt(self, title: str) -> None:
-        """Trace this attempt in its own chunk, so a failure keeps exactly its own trace."""
-        self._attempt_title = title
-        if self._context is not None and self._tracing:
-            await self._context.tracing.start_chunk(title=title)
-            self._chunk_open = True
+    async def start_attempt(self, title: str, *, traced: bool = True) -> None:
+        """Trace this attempt in its own chunk, so a failure keeps exactly its own trace.
+
+        Only an attempt whose failure would be kept is traced (`traced`: the engine passes False for
+        attempts that a failure would retry, whose trace would be thrown away). Tracing records every
+        Playwright call with its Python stack and a DOM snapshot: about a fifth of the robot process's
+        CPU and a third of the driver's on an item that succeeds (bench/README.md).
+        """
+        self._attempt_title = title if traced and self.app_settings.browser.trace_failures else None
+        if self._context is not None and self._attempt_title is not None:
+            await self._start_chunk()
 
     async def _stop_chunk(self, path: Path | None) -> bool:
         self._attempt_title = None

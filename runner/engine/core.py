@@ -4,7 +4,8 @@ Promises it keeps (each tested):
 - every fetched item is in the ledger before any is processed; a kill at any moment leaves every item
   `new` or `in_progress`, and the next start resumes them before fetching anew;
 - a BusinessError becomes `needs_attention` at once; other errors are retried with a fresh browser
-  context and backoff, and the last failure keeps a screenshot and a Playwright trace;
+  context and backoff, and the last failure keeps a screenshot and a Playwright trace; an item that
+  failed is tried again by the next run, fetched again or not;
 - K consecutive technical failures stop the run ("Systemet verkar nere") and leave the rest `new`;
 - a deadline, a signal or a stop event stops claiming; items in flight finish; the rest stay `new`.
 """
@@ -27,7 +28,17 @@ import structlog
 from playwright.async_api import Browser, async_playwright
 from sqlalchemy.exc import SQLAlchemyError
 
-from runner.api import BusinessError, Outcome, Robot, RunReport, Status, StopRun, WorkItem
+from runner.api import (
+    LOGIN_PAGE,
+    BusinessError,
+    Outcome,
+    PageChangedError,
+    Robot,
+    RunReport,
+    Status,
+    StopRun,
+    WorkItem,
+)
 from runner.browser import PAIRED_MAJOR, launch, major_version
 from runner.engine.context import WorkerContext
 from runner.ledger.db import open_database
@@ -194,6 +205,11 @@ class Engine:
                         await self._process_all(browser)
                     if not self._stopping():
                         fetched = await self._fetch(browser)
+                        if Status.failed in self.robot.reprocess_statuses and not self.dry_run:
+                            retried = self.ledger.requeue_failed(self.name, self.run_id)
+                            if retried:
+                                fetched["failed_retried"] += retried
+                                log.info("run.failed_items_retried", count=retried)
                     if not self._stopping():
                         await self._process_all(browser)
                     report = await self._report(browser)
@@ -337,9 +353,19 @@ class Engine:
         assert item is not None
         attempts = row.attempts
         while True:
-            await wctx.start_attempt(f"{row.key} försök {attempts + 1}")
+            # Only the last allowed attempt can leave a trace behind (earlier failures are retried and
+            # their traces discarded), so only that one is traced.
+            await wctx.start_attempt(f"{row.key} försök {attempts + 1}", traced=attempts + 1 >= self.config.max_attempts)
             try:
-                outcome = await self.robot.process(wctx, item)
+                try:
+                    outcome = await self.robot.process(wctx, item)
+                except PageChangedError as exc:
+                    # A form sent just as the session expired lands on the login page, which the robot
+                    # reads as a changed page. That is a technical error of this item, not a reason to
+                    # stop the night: the next attempt logs in again and reads back before writing.
+                    if exc.page != LOGIN_PAGE and await wctx.on_login_page():
+                        raise SessionExpiredError(f"the session in {exc.system} expired during the item") from None
+                    raise
                 if not isinstance(outcome, Outcome):
                     raise TypeError(f"process() returned {type(outcome).__name__}, not Outcome")
             except BusinessError as exc:
@@ -413,6 +439,10 @@ class Engine:
 
 class _FetchFailed(Exception):
     pass
+
+
+class SessionExpiredError(Exception):
+    """The target system's session ended in the middle of an item (a technical error, retried)."""
 
 
 def _error_text(exc: BaseException) -> str:

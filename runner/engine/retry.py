@@ -13,9 +13,10 @@ from collections.abc import Awaitable, Callable
 import httpx
 from playwright.async_api import Page, Response
 
-from runner.api import SystemUnavailableError
+from runner.api import READ_ONLY, SystemUnavailableError
 
 RETRY_STATUSES = frozenset({500, 502, 503, 504})
+READ_ONLY_KEY = next(iter(READ_ONLY))
 
 
 async def goto_with_retry(page: Page, url: str, *, retries: int, backoff: float, system: str) -> Response | None:
@@ -30,7 +31,10 @@ async def goto_with_retry(page: Page, url: str, *, retries: int, backoff: float,
 
 
 class RetryingTransport(httpx.AsyncBaseTransport):
-    """An httpx transport that re-sends idempotent requests answered 5xx or not answered at all."""
+    """An httpx transport that re-sends idempotent requests answered 5xx or not answered at all.
+
+    Idempotent: GET, HEAD, OPTIONS, and a POST the robot marks as a read (`extensions=runner.api.READ_ONLY`).
+    """
 
     def __init__(
         self,
@@ -45,7 +49,7 @@ class RetryingTransport(httpx.AsyncBaseTransport):
         self._sleep = sleep
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        idempotent = request.method in ("GET", "HEAD", "OPTIONS")
+        idempotent = request.method in ("GET", "HEAD", "OPTIONS") or request.extensions.get(READ_ONLY_KEY) is True
         for attempt in range(self._retries + 1):
             last = attempt == self._retries or not idempotent
             try:

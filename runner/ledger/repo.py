@@ -230,6 +230,19 @@ class Ledger:
                     stats["already_queued"] += 1
         return stats
 
+    def requeue_failed(self, robot: str, run_id: str) -> int:
+        """Queue again the items whose last attempt failed technically in an earlier run and that this
+        run's fetch did not bring back (e.g. the failure came after the robot's own status change, so
+        the source no longer lists the case). A technical failure is always tried again: the robot reads
+        back what its earlier attempt did before it writes anything."""
+        with self.sessions.begin() as s:
+            res = s.execute(
+                update(Item)
+                .where(Item.robot == robot, Item.state == "done", Item.status == Status.failed.value, Item.run_id != run_id)
+                .values(state="new", attempts=0, run_id=run_id, claimed_by=None, claimed_at=None, updated_at=utcnow())
+            )
+            return res.rowcount or 0
+
     def pending_count(self, robot: str) -> int:
         with self.sessions() as s:
             return s.scalar(select(func.count()).select_from(Item).where(Item.robot == robot, Item.state != "done")) or 0
