@@ -120,9 +120,12 @@ def test_stop_request_finishes_items_in_flight_and_keeps_the_rest(target, tiny_s
     server.state.latency = 0.15
     settings = tiny_settings(server, concurrency=2)
     stop = threading.Event()
-    threading.Timer(4.0, stop.set).start()
 
-    result = run_robot("tiny", settings, stop_event=stop)
+    def progress(event: str, **data) -> None:
+        if event == "fetched" and data.get("done"):  # the operator stops it two seconds into the work
+            threading.Timer(2.0, stop.set).start()
+
+    result = run_robot("tiny", settings, stop_event=stop, progress=progress)
 
     assert result.run.status == "interrupted"
     assert "stoppades av driften" in result.run.reason
