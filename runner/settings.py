@@ -70,6 +70,11 @@ class BrowserSettings(Section):
     trace_screenshots: bool = Field(
         default=False, description="film screenshots in failure traces (costs CPU on every item; DOM snapshots are always kept)"
     )
+    fresh_page_after_items: int = Field(
+        default=10, ge=0,
+        description="give a worker fresh pages (same context and login) after this many items; 0: never. "
+        "A page's renderer grows with every page it reads through Playwright (bench/README.md)",
+    )
 
 
 class LoggingSettings(Section):

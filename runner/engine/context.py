@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -16,6 +18,10 @@ from runner.engine.retry import RetryingTransport, goto_with_retry
 from runner.ledger.models import Item
 from runner.ledger.repo import Ledger
 from runner.settings import RobotConfig, Settings, SystemSettings
+
+
+#: The HTTP status of the document a page shows (Navigation Timing; 0 when unknown).
+_DOCUMENT_STATUS_JS = "() => (performance.getEntriesByType('navigation')[0] || {}).responseStatus || 0"
 
 
 class ItemCheckpoints:
@@ -85,6 +91,8 @@ class WorkerContext:
         self._attempt_title: str | None = None
         self._chunk_open = False
         self._tracing = False
+        self._items_in_context = 0
+        self._logged_in: set[str] = set()  # systems logged in within the current context
 
     # -- time and settings -----------------------------------------------------------------------
 
@@ -130,7 +138,9 @@ class WorkerContext:
             context = await self.browser_context()
             page = await context.new_page()
             self._pages[system] = page
-            await self.robot.login(self, system, page)
+            if system not in self._logged_in:  # a renewed page shares its context's session
+                await self.robot.login(self, system, page)
+                self._logged_in.add(system)
         return page
 
     async def goto(self, system: str, path: str) -> Page:
@@ -147,15 +157,21 @@ class WorkerContext:
         bs = self.app_settings.browser
         await goto_with_retry(page, url, retries=bs.read_retries, backoff=bs.read_retry_backoff_seconds, system=system)
 
-    async def on_login_page(self) -> bool:
-        """True when one of this worker's pages shows its system's login form (the session expired)."""
+    async def interrupted_page(self) -> str | None:
+        """Why one of this worker's pages shows no screen of its system at all: "login" when it shows the
+        login form (the session expired), "5xx" when the system answered a server error; else None."""
         for system, page in list(self._pages.items()):
             try:
-                if not page.is_closed() and await self.robot.is_login_page(system, page):
-                    return True
+                if page.is_closed():
+                    continue
+                if await self.robot.is_login_page(system, page):
+                    return "login"
+                status = await page.evaluate(_DOCUMENT_STATUS_JS)
+                if isinstance(status, int) and status >= 500:
+                    return "5xx"
             except Exception:
                 continue
-        return False
+        return None
 
     def http(self, system: str) -> httpx.AsyncClient:
         client = self._http.get(system)
@@ -176,6 +192,22 @@ class WorkerContext:
     def end_item(self) -> None:
         self.item = None
         self.checkpoints = NoCheckpoints()
+        self._items_in_context += 1
+
+    async def refresh_if_due(self) -> None:
+        """Fresh pages after `browser.fresh_page_after_items` items, in the same context (the login's
+        cookies stay). A renderer grows by a few MB for every page read through Playwright's locators
+        and is only given back when its page closes: without this a night's memory grows with its length.
+        """
+        every = self.app_settings.browser.fresh_page_after_items
+        if not every or self._items_in_context < every:
+            return
+        self._items_in_context = 0
+        pages, self._pages = self._pages, {}
+        for page in pages.values():
+            with contextlib.suppress(Exception):
+                await page.close()
+        self.log.info("browser.pages_renewed", pages=len(pages))
 
     async def start_attempt(self, title: str, *, traced: bool = True) -> None:
         """Trace this attempt in its own chunk, so a failure keeps exactly its own trace.
@@ -227,6 +259,8 @@ class WorkerContext:
         """A fresh context and pages after a technical failure (the next attempt logs in again)."""
         context, self._context, self._pages = self._context, None, {}
         self._chunk_open = self._tracing = False
+        self._items_in_context = 0
+        self._logged_in.clear()
         if context is not None:
             try:
                 await context.close()

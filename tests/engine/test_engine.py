@@ -5,12 +5,14 @@ The target counts writes per key on its own side: that is what "exactly once" is
 
 from __future__ import annotations
 
+import json
 import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from runner.api import Status
-from runner.testing import run_robot
+from runner.testing import make_settings, run_robot
+from tests.engine.conftest import ROBOT_DIR
 
 
 def test_workers_really_overlap(target, tiny_settings):
@@ -234,3 +236,28 @@ def test_a_live_run_on_another_machine_is_not_taken_over(target, tiny_settings):
     with pytest.raises(AlreadyRunning, match="running on nattskift-2"):
         run_robot("tiny", settings)
     assert sum(server.state.writes.values()) == 1
+
+
+
+def _fresh_after(settings, items: int):
+    browser = settings.browser.model_copy(update={"fresh_page_after_items": items})
+    return settings.model_copy(update={"browser": browser})
+
+
+def test_a_worker_gets_fresh_pages_every_n_items_without_logging_in_again(target, tiny_settings, tmp_path):
+    """A renderer serving one page all night grows with every item; the worker replaces its pages every
+    `browser.fresh_page_after_items` items, in the same context, so memory stays flat and the session
+    (cookies) is kept."""
+    kept, fresh = target(10), target(10)
+
+    never = run_robot("tiny", _fresh_after(tiny_settings(kept, concurrency=1), 0))
+    (tmp_path / "fresh").mkdir()
+    settings = make_settings(tmp_path / "fresh", systems=fresh, robot_dirs=[ROBOT_DIR], robots={"tiny": {"concurrency": 1}})
+    every_4 = run_robot("tiny", _fresh_after(settings, 4))
+
+    assert never.run.counts == every_4.run.counts == {"prepared": 10}
+    assert fresh.state.logins == kept.state.logins  # the new pages share the context's session
+    assert sum(fresh.state.writes.values()) == 10  # every write once
+    log = settings.data_dir / "logs" / "runs" / f"{every_4.run.id}.jsonl"
+    events = [json.loads(line)["event"] for line in log.read_text().splitlines()]
+    assert events.count("browser.pages_renewed") == 2  # after items 4 and 8
