@@ -60,6 +60,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--robot", default="ronney", choices=["ronney", "tiny"])
     parser.add_argument("--items", type=int, default=500, help="items per engine run (default 500)")
+    parser.add_argument("--scenario-items", type=int, default=500,
+                        help="the generated scenario holds at least this many Ronney items (default 500)")
     parser.add_argument("--latencies", type=_ints, default=[0, 100, 300])
     parser.add_argument("--concurrency", type=_ints, default=[1, 2, 4, 8, 16])
     parser.add_argument("--baseline-items", type=int, default=20, help="items in the naive baseline (0: none)")
@@ -73,7 +75,7 @@ def main() -> None:
     h.CHROMIUM = args.chromium
     scenario: dict[str, Any] = {}
     if args.robot == "ronney":
-        path, size, fetchable = h.ensure_scenario(args.items, args.seed)
+        path, size, fetchable = h.ensure_scenario(max(args.items, args.scenario_items), args.seed)
         scenario = {"path": str(path), "cases": size, "fetchable_items": fetchable}
         host_args: tuple[str, Any] = ("fixtures", path)
         print(f"scenario: {size} cases, {fetchable} fetchable items; processing {args.items} per run", flush=True)
