@@ -37,6 +37,7 @@ from runner.api import (
     RunReport,
     Status,
     StopRun,
+    SystemUnavailableError,
     WorkItem,
 )
 from runner.browser import PAIRED_MAJOR, launch, major_version
@@ -286,12 +287,15 @@ class Engine:
             ctx = self._context(browser, "fetch")
             batch: list[WorkItem] = []
             try:
-                async for item in self.robot.fetch(ctx):
-                    batch.append(item)
-                    if len(batch) >= 500:
-                        total.update(self.ledger.add_items(self.name, self.run_id, batch, reprocess))
-                        self.progress("fetched", count=sum(total.values()))
-                        batch = []
+                try:
+                    async for item in self.robot.fetch(ctx):
+                        batch.append(item)
+                        if len(batch) >= 500:
+                            total.update(self.ledger.add_items(self.name, self.run_id, batch, reprocess))
+                            self.progress("fetched", count=sum(total.values()))
+                            batch = []
+                except PageChangedError as exc:
+                    raise await _unmask(ctx, exc) from None
                 total.update(self.ledger.add_items(self.name, self.run_id, batch, reprocess))
                 self.progress("fetched", count=sum(total.values()), done=True, new=total["new"] + total["requeued"])
                 log.info("fetch.done", **total)
@@ -345,6 +349,7 @@ class Engine:
                     status = await self._process_item(wctx, row)
                 finally:
                     wctx.end_item()
+                await wctx.refresh_if_due()
             if status is not None:
                 self.progress("item", status=status.value)
 
@@ -360,12 +365,7 @@ class Engine:
                 try:
                     outcome = await self.robot.process(wctx, item)
                 except PageChangedError as exc:
-                    # A form sent just as the session expired lands on the login page, which the robot
-                    # reads as a changed page. That is a technical error of this item, not a reason to
-                    # stop the night: the next attempt logs in again and reads back before writing.
-                    if exc.page != LOGIN_PAGE and await wctx.on_login_page():
-                        raise SessionExpiredError(f"the session in {exc.system} expired during the item") from None
-                    raise
+                    raise await _unmask(wctx, exc) from None
                 if not isinstance(outcome, Outcome):
                     raise TypeError(f"process() returned {type(outcome).__name__}, not Outcome")
             except BusinessError as exc:
@@ -442,7 +442,23 @@ class _FetchFailed(Exception):
 
 
 class SessionExpiredError(Exception):
-    """The target system's session ended in the middle of an item (a technical error, retried)."""
+    """The target system's session ended in the middle of a step (a technical error, retried)."""
+
+
+async def _unmask(ctx: WorkerContext, exc: PageChangedError) -> Exception:
+    """A "changed page" that is really the login form or a server error page, as technical errors.
+
+    A form sent just as the session expired lands on the login page, and a form answered 500 lands on an
+    error page; a robot that checks its elements reads either as a changed screen. Both are technical
+    errors of the step, not a reason to stop the night: the next attempt logs in again and reads back
+    before it writes.
+    """
+    why = await ctx.interrupted_page() if exc.page != LOGIN_PAGE else None
+    if why == "login":
+        return SessionExpiredError(f"the session in {exc.system} expired during the step")
+    if why == "5xx":
+        return SystemUnavailableError(f"{exc.system} answered a server error during the step")
+    return exc
 
 
 def _error_text(exc: BaseException) -> str:

@@ -5,11 +5,14 @@ Ronney reads what the calculation needs and nothing more: not names, not address
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from playwright.async_api import Page
 
 from runner.api import BusinessError, Context, PageChangedError
 
-from robots.ronney.pages.base import SYSTEM, Snapshot, ensure_page, parse_amount, parse_date, read_fields
+from robots.ronney.pages.base import FORM_ERRORS, SYSTEM, Snapshot, ensure_page, parse_amount, parse_date, read_fields
 from robots.ronney.rules.model import (
     Application,
     Attachment,
@@ -36,17 +39,64 @@ def _people(rows: list[dict[str, str]]) -> list[Person]:
         role = ROLES.get(r["Roll"].strip().casefold())
         if role is None:
             raise PageChangedError(SYSTEM, PAGE_NAME, "unknown role in household table")
-        out.append(Person(personnummer=r["Personnummer"], role=role, age=int(r["Ålder"]),
+        out.append(Person(personnummer=r["Personnummer"], role=role,
+                          age=_typed(f"Åldern för {ROLE_NAMES[role]} i hushållet", _age, r["Ålder"]),
                           lunch_at_home=r.get("Lunch hemma", "Ja").strip() != "Nej"))
     return out
 
 
+#: Free text typed into the case system is quoted in findings and in the note; beyond this it is cut, so
+#: an absurdly long entry still gives a readable finding and a note the journal accepts.
+TEXT_LIMIT = 80
+ROLE_NAMES = {"sökande": "den sökande", "medsökande": "medsökande", "barn": "ett barn", "annan vuxen": "en annan vuxen"}
+T = TypeVar("T")
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= TEXT_LIMIT else text[: TEXT_LIMIT - 1].rstrip() + "…"
+
+
+def _typed(label: str, parse: Callable[[str], T], text: str) -> T:
+    """A value a person typed into the case system, or a case for a person when it cannot be read.
+
+    The old system kept amounts, dates and ages as free text; an empty or unreadable one must not fail
+    the night as a technical error (it would be retried in vain), nor be guessed: the caseworker is told
+    which field to correct. The value itself is not quoted: it may be an income.
+    """
+    try:
+        return parse(text)
+    except ValueError:
+        problem = "saknas" if not text.strip() else "går inte att läsa"
+        raise BusinessError(
+            "UPPGIFT_OLASLIG",
+            f"{label} {problem} i Ekonomi. Rätta uppgiften i ansökan; Ronney förbereder ärendet nästa natt.",
+        ) from None
+
+
+def _age(text: str) -> int:
+    age = int(text.strip())
+    if not 0 <= age <= 130:
+        raise ValueError("not an age")
+    return age
+
+
+def _cost_amount(text: str) -> int:
+    amount = parse_amount(text)
+    if amount < 0:
+        raise ValueError("a cost is not negative")
+    return amount
+
+
 def _incomes(rows: list[dict[str, str]]) -> list[Income]:
-    return [Income(personnummer=r["Personnummer"], type=r["Typ"], amount=parse_amount(r["Belopp"])) for r in rows]
+    return [Income(personnummer=r["Personnummer"], type=_short(r["Typ"]),
+                   amount=_typed(f"Beloppet för inkomsten ”{_short(r['Typ'])}”", parse_amount, r["Belopp"]))
+            for r in rows]
 
 
 def _costs(rows: list[dict[str, str]]) -> list[Cost]:
-    return [Cost(type=r["Typ"], amount=parse_amount(r["Belopp"])) for r in rows]
+    return [Cost(type=_short(r["Typ"]),
+                 amount=_typed(f"Beloppet för kostnaden ”{_short(r['Typ'])}”", _cost_amount, r["Belopp"]))
+            for r in rows]
 
 
 class ApplicationPage:
@@ -69,9 +119,14 @@ class ApplicationPage:
         household = _people(snap.table("hushall", ("Roll", "Personnummer", "Ålder")))
         incomes = _incomes(snap.table("inkomster", ("Personnummer", "Typ", "Belopp")))
         costs = _costs(snap.table("kostnader", ("Typ", "Belopp")))
-        attachments = [Attachment(type=r["Typ"], received=parse_date(r["Inkommen"]))
+        attachments = [Attachment(type=r["Typ"], received=_typed(f"Datumet då bilagan ”{_short(r['Typ'])}” kom in",
+                                                                 parse_date, r["Inkommen"]))
                        for r in snap.table("bilagor", ("Typ", "Inkommen"))]
-        supplements = [SupplementRequest(type=r["Typ"], requested=parse_date(r["Begärd"]), due=parse_date(r["Senast"]))
+        supplements = [SupplementRequest(type=r["Typ"],
+                                         requested=_typed(f"Datumet då kompletteringen ”{_short(r['Typ'])}” begärdes",
+                                                          parse_date, r["Begärd"]),
+                                         due=_typed(f"Sista dag för kompletteringen ”{_short(r['Typ'])}”",
+                                                    parse_date, r["Senast"]))
                        for r in snap.table("kompletteringar", ("Typ", "Begärd", "Senast"))]
         history = [MonthDecision(month=r["Månad"], decision=r["Beslut"])
                    for r in snap.table("historik", ("Månad", "Beslut"))
@@ -81,7 +136,7 @@ class ApplicationPage:
             prev = snap.fields("foregaende-uppgifter", ("Månad", "Belopp"))
             previous = SavedCalculation(
                 month=prev["Månad"],
-                amount=parse_amount(prev["Belopp"]),
+                amount=_typed("Beloppet i föregående beräkning", parse_amount, prev["Belopp"]),
                 household=_people(snap.table("foregaende-hushall", ("Roll", "Personnummer", "Ålder"))),
                 incomes=_incomes(snap.table("foregaende-inkomster", ("Personnummer", "Typ", "Belopp"))),
                 costs=_costs(snap.table("foregaende-kostnader", ("Typ", "Belopp"))),
@@ -94,7 +149,7 @@ class ApplicationPage:
             month=fields["Månad"],
             kind=fields["Typ"],
             status=fields["Status"],
-            received=parse_date(fields["Inkommen"]),
+            received=_typed("Datumet då ansökan kom in", parse_date, fields["Inkommen"]),
             household=household,
             incomes=incomes,
             costs=costs,
@@ -114,5 +169,5 @@ class ApplicationPage:
             await p.click("form#statusbyte button[type=submit]")
         await ensure_page(p, PAGE_NAME, "dl#ansokan")
         if await self.status() != status:
-            errors = await p.locator(".fel").all_inner_texts()
+            errors = await p.locator(FORM_ERRORS).all_inner_texts()
             raise BusinessError("STATUSBYTE_NEKAT", "Ekonomi tog inte emot statusbytet: " + "; ".join(errors)[:300])

@@ -12,6 +12,8 @@ SYSTEM = "ekonomi"
 #: How long an expected element may take to appear. Pages are server-rendered and complete on load, so a
 #: short wait is enough; a changed page must not cost the full default timeout per case.
 QUICK_MS = 1500
+#: Where ekonomi says why it refused a form: the summary list (#form-errors) of the stand-ins' common layer.
+FORM_ERRORS = "#form-errors li, .fel"
 
 _TABLE_JS = """el => ({
   headers: [...el.querySelectorAll('thead th')].map(th => th.innerText.trim()),

@@ -6,7 +6,7 @@ from playwright.async_api import Page
 
 from runner.api import BusinessError, Context
 
-from robots.ronney.pages.base import ensure_page, read_table
+from robots.ronney.pages.base import FORM_ERRORS, ensure_page, read_table
 
 LIST_NAME = "Anteckningar"
 FORM_NAME = "Ny anteckning"
@@ -32,7 +32,7 @@ async def add_note(ctx: Context, case_id: str, month: str, title: str, text: str
     await page.fill("#text", text)
     async with page.expect_navigation():
         await page.click("form#ny-anteckning button[type=submit]")
-    errors = await page.locator(".fel").all_inner_texts()
+    errors = await page.locator(FORM_ERRORS).all_inner_texts()
     if errors:
         raise BusinessError("ANTECKNING_NEKAD", "Ekonomi tog inte emot Ronneys anteckning: " + "; ".join(errors)[:300])
     await ensure_page(page, LIST_NAME, "table#anteckningar")
