@@ -71,9 +71,14 @@ class BrowserSettings(Section):
         default=False, description="film screenshots in failure traces (costs CPU on every item; DOM snapshots are always kept)"
     )
     fresh_page_after_items: int = Field(
-        default=10, ge=0,
+        default=5, ge=0,
         description="give a worker fresh pages (same context and login) after this many items; 0: never. "
         "A page's renderer grows with every page it reads through Playwright (bench/README.md)",
+    )
+    fresh_context_after_items: int = Field(
+        default=250, ge=0,
+        description="give a worker a fresh browser context (a new login) after this many items; 0: never. "
+        "Playwright keeps every request of a context until it closes, in the driver and in Python",
     )
 
 

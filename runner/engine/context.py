@@ -91,7 +91,7 @@ class WorkerContext:
         self._attempt_title: str | None = None
         self._chunk_open = False
         self._tracing = False
-        self._items_in_context = 0
+        self._items_in_context = self._items_on_pages = 0
         self._logged_in: set[str] = set()  # systems logged in within the current context
 
     # -- time and settings -----------------------------------------------------------------------
@@ -193,16 +193,25 @@ class WorkerContext:
         self.item = None
         self.checkpoints = NoCheckpoints()
         self._items_in_context += 1
+        self._items_on_pages += 1
 
     async def refresh_if_due(self) -> None:
         """Fresh pages after `browser.fresh_page_after_items` items, in the same context (the login's
-        cookies stay). A renderer grows by a few MB for every page read through Playwright's locators
-        and is only given back when its page closes: without this a night's memory grows with its length.
+        cookies stay), and a fresh context after `browser.fresh_context_after_items`.
+
+        Without this a night's memory grows with its length: a renderer grows by a few MB for every page
+        read through Playwright's locators and gives it back only when its page closes, and Playwright
+        keeps every request and response of a context (in the driver and in this process) until the
+        context closes.
         """
-        every = self.app_settings.browser.fresh_page_after_items
-        if not every or self._items_in_context < every:
+        bs = self.app_settings.browser
+        if bs.fresh_context_after_items and self._items_in_context >= bs.fresh_context_after_items:
+            self.log.info("browser.context_renewed", items=self._items_in_context)
+            await self.reset_browser()
             return
-        self._items_in_context = 0
+        if not bs.fresh_page_after_items or self._items_on_pages < bs.fresh_page_after_items:
+            return
+        self._items_on_pages = 0
         pages, self._pages = self._pages, {}
         for page in pages.values():
             with contextlib.suppress(Exception):
@@ -259,7 +268,7 @@ class WorkerContext:
         """A fresh context and pages after a technical failure (the next attempt logs in again)."""
         context, self._context, self._pages = self._context, None, {}
         self._chunk_open = self._tracing = False
-        self._items_in_context = 0
+        self._items_in_context = self._items_on_pages = 0
         self._logged_in.clear()
         if context is not None:
             try:

@@ -239,25 +239,39 @@ def test_a_live_run_on_another_machine_is_not_taken_over(target, tiny_settings):
 
 
 
-def _fresh_after(settings, items: int):
-    browser = settings.browser.model_copy(update={"fresh_page_after_items": items})
+def _fresh_after(settings, pages: int, contexts: int = 0):
+    browser = settings.browser.model_copy(update={"fresh_page_after_items": pages, "fresh_context_after_items": contexts})
     return settings.model_copy(update={"browser": browser})
+
+
+def _with_and_without_renewal(target, tiny_settings, tmp_path, *, pages: int, contexts: int):
+    """Ten items on one worker twice, on two systems and two ledgers: never renewing, and renewing."""
+    kept, fresh = target(10), target(10)
+    never = run_robot("tiny", _fresh_after(tiny_settings(kept, concurrency=1), 0, 0))
+    (tmp_path / "fresh").mkdir()
+    settings = make_settings(tmp_path / "fresh", systems=fresh, robot_dirs=[ROBOT_DIR], robots={"tiny": {"concurrency": 1}})
+    renewing = run_robot("tiny", _fresh_after(settings, pages, contexts))
+    assert never.run.counts == renewing.run.counts == {"prepared": 10}
+    assert sum(fresh.state.writes.values()) == 10  # every write once
+    log = settings.data_dir / "logs" / "runs" / f"{renewing.run.id}.jsonl"
+    events = [json.loads(line)["event"] for line in log.read_text().splitlines()]
+    return fresh.state.logins - kept.state.logins, events
 
 
 def test_a_worker_gets_fresh_pages_every_n_items_without_logging_in_again(target, tiny_settings, tmp_path):
     """A renderer serving one page all night grows with every item; the worker replaces its pages every
     `browser.fresh_page_after_items` items, in the same context, so memory stays flat and the session
     (cookies) is kept."""
-    kept, fresh = target(10), target(10)
+    extra_logins, events = _with_and_without_renewal(target, tiny_settings, tmp_path, pages=4, contexts=0)
 
-    never = run_robot("tiny", _fresh_after(tiny_settings(kept, concurrency=1), 0))
-    (tmp_path / "fresh").mkdir()
-    settings = make_settings(tmp_path / "fresh", systems=fresh, robot_dirs=[ROBOT_DIR], robots={"tiny": {"concurrency": 1}})
-    every_4 = run_robot("tiny", _fresh_after(settings, 4))
-
-    assert never.run.counts == every_4.run.counts == {"prepared": 10}
-    assert fresh.state.logins == kept.state.logins  # the new pages share the context's session
-    assert sum(fresh.state.writes.values()) == 10  # every write once
-    log = settings.data_dir / "logs" / "runs" / f"{every_4.run.id}.jsonl"
-    events = [json.loads(line)["event"] for line in log.read_text().splitlines()]
+    assert extra_logins == 0  # the new pages share the context's session
     assert events.count("browser.pages_renewed") == 2  # after items 4 and 8
+
+
+def test_a_worker_gets_a_fresh_context_and_logs_in_again_every_m_items(target, tiny_settings, tmp_path):
+    """Playwright keeps every request of a context until the context closes; the worker starts a fresh
+    one every `browser.fresh_context_after_items` items and logs in again there."""
+    extra_logins, events = _with_and_without_renewal(target, tiny_settings, tmp_path, pages=0, contexts=4)
+
+    assert extra_logins == 2  # items 1–4 in the first context, 5–8 in a second, 9–10 in a third
+    assert events.count("browser.context_renewed") == 2
