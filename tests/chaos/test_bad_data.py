@@ -15,7 +15,16 @@ from typing import Any
 import pytest
 
 from runner.testing import run_robot
-from tests.chaos.harness import chaos_settings, chaos_systems, ledger_items, make_scenario, pending, robot_writes, duplicates
+from tests.chaos.harness import (
+    Stopwatch,
+    chaos_settings,
+    chaos_systems,
+    duplicates,
+    ledger_items,
+    make_scenario,
+    pending,
+    robot_writes,
+)
 from tests.chaos.profiles import RONNEY
 
 pytestmark = pytest.mark.chaos
@@ -104,6 +113,7 @@ RONNEY_EXPECTED = {
 
 
 def test_ronney_bad_data_goes_to_a_person_naming_the_field_and_the_run_goes_on(tmp_path, figures):
+    clock = Stopwatch()
     spoiled: dict[str, str] = {}
 
     def spoil(raw: dict[str, Any]) -> None:
@@ -130,4 +140,4 @@ def test_ronney_bad_data_goes_to_a_person_naming_the_field_and_the_run_goes_on(t
         messages = [f.message for f in outcome.findings] + [outcome.summary]
         assert (what, any(field in m for m in messages)) == (what, True)
     figures.add("bad_data", RONNEY.name, items=len(items), spoiled=len(spoiled), lost=0, duplicated=duplicates(writes),
-                failed=sum(r.status == "failed" for r in items.values()))
+                failed=sum(r.status == "failed" for r in items.values()), seconds=clock.seconds)
