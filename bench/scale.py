@@ -3,6 +3,7 @@
     .venv/bin/python bench/scale.py                          # N = 100, 1 000, 10 000 (hours on 2 cores)
     .venv/bin/python bench/scale.py --sizes 100,1000         # the quick part
     .venv/bin/python bench/scale.py --sizes 10000 --concurrency 4
+    .venv/bin/python bench/scale.py --robot tiny             # the engine alone (a page and a form per item)
 
 Each N is one real engine run of Ronney (fresh SQLite ledger, systems fresh from a generated scenario
 with at least N items, real Chromium). Time must grow linearly (time per item flat) and memory must stay
@@ -48,6 +49,10 @@ def verdicts(rows: list[dict[str, Any]]) -> list[str]:
         ratio = big["ms_per_item"] / small["ms_per_item"] if small["ms_per_item"] else float("nan")
         lines.append(f"time per item, {big['items']} vs {small['items']} items: {ratio:.2f}× "
                      f"({big['ms_per_item']:.0f} vs {small['ms_per_item']:.0f} ms; 1.00 = perfectly linear)")
+        cpu = {r["items"]: sum(v or 0 for v in r["cpu_ms_per_item"].values()) for r in (small, big)}
+        lines.append(f"CPU per item (all parts), {big['items']} vs {small['items']} items: "
+                     f"{cpu[big['items']] / cpu[small['items']]:.2f}× ({cpu[big['items']]:.0f} vs {cpu[small['items']]:.0f} ms; "
+                     "robust to other load on the machine)")
     a, b = by_n.get(1000), by_n.get(10000)
     if a and b:
         for key, label in (("peak_pss_mb", "PSS"), ("peak_rss_mb", "RSS sum")):
@@ -67,6 +72,9 @@ def main() -> None:
     parser.add_argument("--sizes", type=lambda t: [int(x) for x in t.split(",")], default=[100, 1000, 10000])
     parser.add_argument("--concurrency", type=int, default=4, help="workers (default 4, the framework's default)")
     parser.add_argument("--latency", type=int, default=0, help="injected latency in ms (default 0)")
+    parser.add_argument("--robot", default="ronney", choices=["ronney", "tiny"],
+                        help="ronney (default), or tiny: the engine's test robot on a stdlib target, "
+                        "two pages and one form per item, for the framework's own growth")
     parser.add_argument("--seed", default="bench")
     parser.add_argument("--chromium", help="browser executable (default: what the framework picks)")
     args = parser.parse_args()
@@ -82,16 +90,22 @@ def main() -> None:
         h.install_timing()
         print(HEADER, flush=True)
         for n in args.sizes:
-            path, cases, fetchable = h.ensure_scenario(n, args.seed)
-            with h.SystemsHost("fixtures", path) as host, h.TreeSampler(exclude=[host.pid], interval=0.5) as sampler:
-                h.engine_cell(host, sampler, work, "ronney", concurrency=args.concurrency, latency_ms=0, limit=5)
-                r = h.engine_cell(host, sampler, work, "ronney", concurrency=args.concurrency,
+            if args.robot == "ronney":
+                path, cases, fetchable = h.ensure_scenario(n, args.seed)
+                host_args: tuple[str, Any] = ("fixtures", path)
+            else:  # the engine's stdlib target with exactly n items (warm-up included: n + 5)
+                cases = fetchable = n + 5
+                host_args = ("tiny", n + 5)
+            with h.SystemsHost(*host_args) as host, h.TreeSampler(exclude=[host.pid], interval=0.5) as sampler:
+                h.engine_cell(host, sampler, work, args.robot, concurrency=args.concurrency, latency_ms=0, limit=5)
+                r = h.engine_cell(host, sampler, work, args.robot, concurrency=args.concurrency,
                                   latency_ms=args.latency, limit=n)
             r.update(scenario_cases=cases, fetchable_items=fetchable,
                      ms_per_item=round(1000 * r["wall_s"] / max(r["items"], 1), 1))
             rows.append(r)
             print(row_text(r), flush=True)
             out.write_text(json.dumps(payload, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
+    rows.sort(key=lambda r: r["items"])
     payload["verdicts"] = verdicts(rows)
     payload["finished"] = time.strftime("%Y-%m-%d %H:%M")
     out.write_text(json.dumps(payload, indent=2, ensure_ascii=False, default=str), encoding="utf-8")

@@ -146,8 +146,10 @@ def targets(rows: list[dict[str, Any]]) -> dict[str, Any]:
         peak = max(r["peak_rss_mb"] for r in c8)
         pss = max(r["peak_pss_mb"] for r in c8)
         result["peak_rss_mb_C8"], result["peak_pss_mb_C8"] = peak, pss
-        lines.append(f"target: peak memory at C=8 < {TARGET_PEAK_MB} MB: {'met' if peak < TARGET_PEAK_MB else 'MISSED'} "
-                     f"(RSS sum {peak:.0f} MB, PSS {pss:.0f} MB)")
+        # PSS: what the tree costs the machine (shared pages split between the processes that map them);
+        # the RSS sum counts Chromium's shared pages once per process and overstates it
+        lines.append(f"target: peak memory at C=8 < {TARGET_PEAK_MB} MB (PSS): {'met' if pss < TARGET_PEAK_MB else 'MISSED'} "
+                     f"(PSS {pss:.0f} MB; RSS sum {peak:.0f} MB)")
     bad = [f"L={r['latency_ms']} C={r['concurrency']}: {r['status']} {r['counts']}" for r in eng.values()
            if r["status"] != "completed" or r["counts"].get("failed")]
     if bad:
