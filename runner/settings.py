@@ -63,6 +63,11 @@ class BrowserSettings(Section):
     timeout_ms: int = Field(default=15_000, ge=100, description="default wait for a page element")
     navigation_timeout_ms: int = Field(default=30_000, ge=100)
     read_retries: int = Field(default=2, ge=0, le=10, description="re-read a page or API answered 5xx this often")
+    fetch_read_retries: int = Field(
+        default=5, ge=0, le=10,
+        description="re-read a page or API answered 5xx this often while fetching: one page that cannot be read "
+        "fails the whole fetch (a robot may read hundreds), so the fetch is more patient than an item",
+    )
     read_retry_backoff_seconds: float = Field(default=0.5, ge=0)
     trace_failures: bool = Field(
         default=True, description="keep a Playwright trace of an item's failed last attempt (records every action)"

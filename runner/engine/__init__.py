@@ -65,21 +65,25 @@ def run_robot(
     return run_coroutine(main)
 
 
+#: How long a run broken into from outside its event loop may take to close its browser, then the rest.
+SHUTDOWN_GRACE_SECONDS = 20.0
+
+
 def run_coroutine(factory: Callable[[], Coroutine[Any, Any, T]]) -> T:
-    """`asyncio.run(factory())`, in a helper thread when this thread already runs an event loop.
+    """Run `factory()` to the end in a new event loop, in a helper thread when this thread already runs one.
 
     Playwright's sync API (used by pytest-playwright and by notebooks) keeps a loop running in the main
-    thread; a nested asyncio.run() would fail there.
+    thread; a nested loop would fail there.
     """
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        return asyncio.run(factory())
+        return _run_in_new_loop(factory)
     box: dict[str, Any] = {}
 
     def target() -> None:
         try:
-            box["result"] = asyncio.run(factory())
+            box["result"] = _run_in_new_loop(factory)
         except BaseException as exc:  # handed to the caller's thread below
             box["error"] = exc
 
@@ -89,3 +93,40 @@ def run_coroutine(factory: Callable[[], Coroutine[Any, Any, T]]) -> T:
     if "error" in box:
         raise box["error"]
     return box["result"]
+
+
+def _run_in_new_loop(factory: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """Like `asyncio.run`, but an exception breaking into the loop from outside cannot hang the process.
+
+    A Python signal handler that raises (a test timeout, a debugger) leaves the run's task pending.
+    `asyncio.run` would then cancel every task at once, Playwright's connection included, and wait forever
+    for the browser to answer the run's `browser.close()`. Here the run is cancelled first, while
+    Playwright still works, so it closes its browser and records what it can; whatever is still pending
+    after that gets a bounded time too.
+    """
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        main = loop.create_task(factory())
+        try:
+            return loop.run_until_complete(main)
+        except BaseException:
+            if not main.done():
+                main.cancel()
+                loop.run_until_complete(asyncio.wait({main}, timeout=SHUTDOWN_GRACE_SECONDS))
+            raise
+        finally:
+            _cancel_the_rest(loop)
+    finally:
+        asyncio.set_event_loop(None)
+        loop.close()
+
+
+def _cancel_the_rest(loop: asyncio.AbstractEventLoop) -> None:
+    pending = [task for task in asyncio.all_tasks(loop) if not task.done()]
+    for task in pending:
+        task.cancel()
+    if pending:
+        loop.run_until_complete(asyncio.wait(pending, timeout=SHUTDOWN_GRACE_SECONDS))
+    for finishing in (loop.shutdown_asyncgens(), loop.shutdown_default_executor()):
+        loop.run_until_complete(asyncio.wait({loop.create_task(finishing)}, timeout=SHUTDOWN_GRACE_SECONDS))

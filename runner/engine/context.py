@@ -20,6 +20,9 @@ from runner.ledger.repo import Ledger
 from runner.settings import RobotConfig, Settings, SystemSettings
 
 
+#: The worker name of the fetch step (its reads are retried `browser.fetch_read_retries` times).
+FETCH_WORKER = "fetch"
+
 #: The HTTP status of the document a page shows (Navigation Timing; 0 when unknown).
 _DOCUMENT_STATUS_JS = "() => (performance.getEntriesByType('navigation')[0] || {}).responseStatus || 0"
 
@@ -153,9 +156,16 @@ class WorkerContext:
             await self._goto(page, url, system)
         return page
 
-    async def _goto(self, page: Page, url: str, system: str) -> None:
+    @property
+    def read_retries(self) -> int:
+        """How often a read answered 5xx is tried again: more often in the fetch, which loses all its reads
+        when one fails, than in an item, which the engine retries on its own."""
         bs = self.app_settings.browser
-        await goto_with_retry(page, url, retries=bs.read_retries, backoff=bs.read_retry_backoff_seconds, system=system)
+        return bs.fetch_read_retries if self.worker == FETCH_WORKER else bs.read_retries
+
+    async def _goto(self, page: Page, url: str, system: str) -> None:
+        backoff = self.app_settings.browser.read_retry_backoff_seconds
+        await goto_with_retry(page, url, retries=self.read_retries, backoff=backoff, system=system)
 
     async def interrupted_page(self) -> str | None:
         """Why one of this worker's pages shows no screen of its system at all: "login" when it shows the
@@ -177,7 +187,7 @@ class WorkerContext:
         client = self._http.get(system)
         if client is None or client.is_closed:
             bs = self.app_settings.browser
-            transport = RetryingTransport(bs.read_retries, bs.read_retry_backoff_seconds)
+            transport = RetryingTransport(self.read_retries, bs.read_retry_backoff_seconds)
             client = httpx.AsyncClient(base_url=self.system(system).url, timeout=30.0, transport=transport)
             self._http[system] = client
         return client

@@ -41,7 +41,7 @@ from runner.api import (
     WorkItem,
 )
 from runner.browser import PAIRED_MAJOR, launch, major_version
-from runner.engine.context import WorkerContext
+from runner.engine.context import FETCH_WORKER, WorkerContext
 from runner.ledger.db import open_database
 from runner.ledger.models import Item
 from runner.ledger.repo import Ledger
@@ -284,7 +284,7 @@ class Engine:
         reprocess = frozenset(self.robot.reprocess_statuses)
         total: Counter[str] = Counter()
         for attempt in range(1, self.config.max_attempts + 1):
-            ctx = self._context(browser, "fetch")
+            ctx = self._context(browser, FETCH_WORKER)
             batch: list[WorkItem] = []
             try:
                 try:

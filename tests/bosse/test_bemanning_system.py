@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import random
-import time
 from datetime import date
 
 import httpx
@@ -203,15 +202,9 @@ def test_a_broken_scenario_names_the_path():
     assert load_scenario("bosse_golden").sections["bemanning"].substitutes[0].id == "V01"
 
 
-def test_generate_is_valid_deterministic_and_linear():
+def test_generate_is_valid_and_deterministic():
+    # how generation time grows with the size is measured in bench/generate.py, not here
     a = SPEC.generate(random.Random(3), 200, date(2026, 3, 30))
     assert a == SPEC.generate(random.Random(3), 200, date(2026, 3, 30))
     SPEC.data_model.model_validate(a)
     assert len(a["shifts"]) == 200 and len(a["substitutes"]) == 120
-    times = []
-    for n in (1000, 4000):
-        t = time.process_time()  # CPU time: steadier than wall time on a shared machine
-        SPEC.data_model.model_validate(SPEC.generate(random.Random(1), n, date(2026, 3, 30)))
-        times.append(time.process_time() - t)
-    # Four times the size should take about four times as long; allow a wide margin on a busy machine.
-    assert times[1] < times[0] * 10

@@ -23,6 +23,25 @@ def test_a_page_answered_503_twice_is_read_again_without_failing_the_item(target
     assert server.state.writes["A001"] == 1
 
 
+def test_the_fetch_reads_a_page_answered_503_more_often_than_an_item_does(target, tiny_settings):
+    # read_retries = 2 (three tries) in an item, fetch_read_retries = 5 (six tries) in the fetch: one page
+    # that cannot be read fails the whole fetch, and a robot like Bosse reads hundreds in it
+    server = target(3)
+    server.state.flaky_list = 4
+    server.state.flaky["A002"] = 3
+    settings = tiny_settings(server, concurrency=1)
+    assert (settings.browser.read_retries, settings.browser.fetch_read_retries) == (2, 5)
+
+    result = run_robot("tiny", settings)
+
+    assert result.run.status == "completed"
+    assert server.state.list_views == 5  # four 503s, then the list: the fetch's first attempt succeeded
+    assert set(result.outcomes) == {"A000", "A001", "A002"}
+    assert result.outcomes["A002"].status == Status.prepared
+    assert server.state.page_views["A002"] == 5  # three 503s fail the first attempt; the second reads and reads back
+    assert all(n == 1 for n in server.state.writes.values())
+
+
 def _client(answers: list[int], retries: int = 2) -> tuple[httpx.AsyncClient, list[str]]:
     seen: list[str] = []
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import time
 from datetime import date
 
 from runner.api import Status
@@ -43,17 +42,3 @@ def test_generator_is_deterministic_and_ssbtek_knows_ekonomis_people():
     statuses = {a.status for c in data.cases for a in c.applications}
     assert {"Inkommen", "Komplettering begärd", "Väntar på beslut"} <= statuses
     assert {a.month for c in data.cases for a in c.applications} == {"2026-12"}
-
-
-def test_generator_time_grows_linearly():
-    def timed(size: int) -> float:
-        best = float("inf")
-        for _ in range(3):  # the best of three: other processes share the machine
-            started = time.process_time()
-            generate_ekonomi(random.Random(0), size, TODAY)
-            best = min(best, time.process_time() - started)
-        return best
-
-    small, large = timed(300), timed(3000)
-    # 10× the cases: about 10× the CPU time; a quadratic generator would take about 100×
-    assert large < small * 10 * 3

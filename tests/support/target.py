@@ -27,6 +27,8 @@ class TargetState:
     writes: Counter[str] = field(default_factory=Counter)
     fail_keys: set[str] = field(default_factory=set)  # answer 500 on the item page
     flaky: Counter[str] = field(default_factory=Counter)  # answer 503 this many more times, then work
+    flaky_list: int = 0  # answer the list of items 503 this many more times, then work
+    list_views: int = 0
     business_keys: set[str] = field(default_factory=set)  # the page says the case is blocked
     latency: float = 0.0
     down: bool = False
@@ -79,7 +81,13 @@ def _handler(state: TargetState) -> type[BaseHTTPRequestHandler]:
                 return self._send(303, "", headers={"Location": "/login"})
             self._enter()
             try:
+                if url.path == "/start":
+                    return self._send(200, PAGE.format(title="Start", body="<h1>Välkommen</h1>"))
                 if url.path == "/items":
+                    state.list_views += 1
+                    if state.flaky_list > 0:
+                        state.flaky_list -= 1
+                        return self._send(503, PAGE.format(title="Fel", body="<h1>Tillfälligt fel</h1>"))
                     rows = "".join(f'<li class="item" data-key="{k}">{k}</li>' for k in state.keys)
                     return self._send(200, PAGE.format(title="Ärenden", body=f"<ul id='items'>{rows}</ul>"))
                 if url.path.startswith("/item/"):
@@ -109,7 +117,7 @@ def _handler(state: TargetState) -> type[BaseHTTPRequestHandler]:
                 with state.lock:
                     state.logins += 1
                 cookie = f"session=ok{state.session_version}; Path=/"
-                return self._send(303, "", headers={"Location": "/items", "Set-Cookie": cookie})
+                return self._send(303, "", headers={"Location": "/start", "Set-Cookie": cookie})
             if not self._logged_in():
                 return self._send(303, "", headers={"Location": "/login"})
             if url.path.startswith("/write/"):

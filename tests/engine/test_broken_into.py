@@ -1,0 +1,61 @@
+"""A run broken into from outside its event loop ends at once, and the next start finishes the night.
+
+A Python signal handler that raises (pytest-timeout's, a debugger's) lands in the middle of the engine's
+event loop. `asyncio.run` then cancelled Playwright's connection together with the run, and the run's
+`browser.close()` waited for an answer forever: the process hung instead of failing.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from runner.api import Status
+from runner.settings import load_settings
+from runner.testing import run_robot
+from tests.engine.test_kill_and_resume import write_config
+
+BREAK_IN = textwrap.dedent(
+    """
+    import signal, sys
+    from runner.engine import run_robot
+    from runner.settings import load_settings
+
+    class BrokenInto(Exception):
+        pass
+
+    def handler(*_):
+        raise BrokenInto()
+
+    settings = load_settings(sys.argv[1])
+    signal.signal(signal.SIGALRM, handler)
+    signal.setitimer(signal.ITIMER_REAL, float(sys.argv[2]))
+    try:
+        run_robot(settings, "tiny")
+    except BrokenInto:
+        print("broken into")
+    else:
+        print("finished")
+    """
+)
+
+
+def test_an_exception_raised_into_the_loop_ends_the_run_and_nothing_is_lost(target, tmp_path: Path) -> None:
+    server = target(40)
+    server.state.latency = 0.5  # 40 items at 3 workers: about 15 s of work, broken into after 3 s
+    config = write_config(tmp_path, server)
+
+    done = subprocess.run(
+        [sys.executable, "-c", BREAK_IN, str(config), "3"], capture_output=True, text=True, timeout=90
+    )
+
+    assert done.stdout.strip().splitlines()[-1] == "broken into", done.stderr[-2000:]
+    assert sum(server.state.writes.values()) < 40
+
+    server.state.latency = 0.0
+    result = run_robot("tiny", load_settings(config))
+    assert result.run.status == "completed"
+    assert all(o.status == Status.prepared or o.status == Status.skipped for o in result.outcomes.values())
+    assert server.state.writes == {key: 1 for key in server.state.keys}  # every item once, none twice
