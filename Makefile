@@ -19,11 +19,17 @@ $(VENV)/.installed: pyproject.toml
 demo: setup
 	$(BIN)/nattskift demo
 
+# Two pytest workers, a test file at a time: the chaos suite's CPU-bound transient-fault checks (marker
+# `heavy`, collected first) run on one while the other takes the rest, much of which waits on timers and
+# servers. TEST_WORKERS=0 runs everything in one process.
+TEST_WORKERS ?= 2
+PYTEST_PARALLEL := $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder)
+
 test: setup
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_PARALLEL)
 
 test-fast: setup
-	$(BIN)/pytest -m "not chaos"
+	$(BIN)/pytest $(PYTEST_PARALLEL) -m "not chaos"
 
 bench: setup
 	$(BIN)/python bench/ledger.py

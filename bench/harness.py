@@ -217,6 +217,13 @@ def _children(pid: int) -> list[int]:
     return out
 
 
+def _percentile(values: list[int], q: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return float(ordered[min(len(ordered) - 1, int(q * len(ordered)))])
+
+
 def tree(root: int, exclude: set[int]) -> list[int]:
     """`root` and its descendants, minus `exclude` and their descendants."""
     out, todo = [], [root]
@@ -252,17 +259,23 @@ def _sampler_main(root: int, exclude: list[int], interval: float, conn: Any) -> 
     active = False
     base: dict[tuple[int, int], float] = {}
     last: dict[tuple[int, int], tuple[str, float]] = {}
-    peak_rss = peak_pss = peak_procs = samples = 0
+    peak_rss = peak_pss = peak_procs = samples = mixed = 0
     peak_by_cat: dict[str, int] = {}
-    series: list[tuple[float, int]] = []
+    pss_samples: list[int] = []
+    series: list[tuple[float, int, int, int]] = []
     cats: dict[tuple[int, int], str] = {}
     t0 = 0.0
 
     def sample() -> None:
-        nonlocal peak_rss, peak_pss, peak_procs, samples
+        """One reading of every process. A reading during which a process started or ended is mixed: a
+        page's PSS share moves between processes when one forks or exits, so such a reading can count the
+        same page twice (Chromium starts and ends a renderer for every fresh page). Mixed readings count
+        for CPU but not for memory."""
+        nonlocal peak_rss, peak_pss, peak_procs, samples, mixed
         rss_sum = pss_sum = 0
         by_cat: dict[str, int] = defaultdict(int)
         pids = tree(root, skip)
+        before = {(pid, st[2]) for pid in pids if (st := _stat(pid)) is not None}
         for pid in pids:
             st = _stat(pid)
             if st is None:
@@ -277,20 +290,25 @@ def _sampler_main(root: int, exclude: list[int], interval: float, conn: Any) -> 
             pss_sum += pss
             by_cat[cat] += rss
             by_cat[cat + "_pss"] += pss
+        samples += 1
+        after = {(pid, st[2]) for pid in tree(root, skip) if (st := _stat(pid)) is not None}
+        if after != before:
+            mixed += 1
+            return
+        pss_samples.append(pss_sum)
         peak_rss, peak_pss, peak_procs = max(peak_rss, rss_sum), max(peak_pss, pss_sum), max(peak_procs, len(pids))
         for cat, v in by_cat.items():
             peak_by_cat[cat] = max(peak_by_cat.get(cat, 0), v)
-        samples += 1
         if samples % 5 == 1:
-            series.append((round(time.monotonic() - t0, 1), rss_sum))
+            series.append((round(time.monotonic() - t0, 1), rss_sum, pss_sum, by_cat.get("python", 0)))
 
     while True:
         if conn.poll(interval if active else None):
             cmd = conn.recv()
             if cmd == "start":
                 active, t0 = True, time.monotonic()
-                peak_rss = peak_pss = peak_procs = samples = 0
-                peak_by_cat, series, last = {}, [], {}
+                peak_rss = peak_pss = peak_procs = samples = mixed = 0
+                peak_by_cat, series, last, pss_samples = {}, [], {}, []
                 for pid in tree(root, skip):
                     st = _stat(pid)
                     if st:
@@ -307,10 +325,14 @@ def _sampler_main(root: int, exclude: list[int], interval: float, conn: Any) -> 
                     "peak_rss_mb": round(peak_rss / 2**20, 1),
                     "peak_pss_mb": round(peak_pss / 2**20, 1),
                     "peak_by_part_mb": {k: round(v / 2**20, 1) for k, v in peak_by_cat.items()},
+                    "p99_pss_mb": round(_percentile(pss_samples, 0.99) / 2**20, 1),
                     "peak_processes": peak_procs,
                     "samples": samples,
+                    "mixed_samples": mixed,
                     "cpu_sampled_s": {k: round(v, 2) for k, v in cpu.items()},
-                    "rss_series_mb": [(t, round(v / 2**20)) for t, v in series[:: max(1, len(series) // 300)]],
+                    # (seconds, RSS sum, PSS sum, Python's RSS), at most 300 points through the run
+                    "series_mb": [(t, round(r / 2**20), round(p / 2**20), round(py / 2**20))
+                                  for t, r, p, py in series[:: max(1, len(series) // 300)]],
                 })
                 base.clear()
             elif cmd == "quit":

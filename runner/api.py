@@ -341,6 +341,21 @@ class RunReport:
         return self._outcomes()
 
 
+#: The HTTP status of the document a page shows, from the browser's Navigation Timing (0 when unknown).
+_DOCUMENT_STATUS_JS = "() => (performance.getEntriesByType('navigation')[0] || {}).responseStatus || 0"
+
+
+async def http_status(page: Page) -> int:
+    """The HTTP status of the document on `page`, 0 when unknown (a closed page, a page not navigated).
+
+    A legacy system's error page looks like any page; its status tells a 503 from a changed screen.
+    """
+    try:
+        return int(await page.evaluate(_DOCUMENT_STATUS_JS))
+    except Exception:
+        return 0
+
+
 __all__ = [
     "BusinessError",
     "LoginFailedError",
@@ -359,4 +374,5 @@ __all__ = [
     "Status",
     "SystemUnavailableError",
     "WorkItem",
+    "http_status",
 ]

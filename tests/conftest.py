@@ -29,6 +29,16 @@ def browser_context_args(browser_context_args: dict) -> dict:
     return {**browser_context_args, "locale": "sv-SE", "timezone_id": "Europe/Stockholm"}
 
 
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The long CPU-bound checks (marker `heavy`) first: under `make test` (`-n 2 --dist loadfile
+    --no-loadscope-reorder`) one worker starts on them at once while the other works through the rest, so
+    neither waits for the other at the end."""
+    heavy = [item for item in items if item.get_closest_marker("heavy") is not None]
+    if heavy:
+        chosen = set(map(id, heavy))
+        items[:] = heavy + [item for item in items if id(item) not in chosen]
+
+
 @pytest.fixture(scope="session")
 def postgres_url() -> str:
     """A PostgreSQL URL for ledger tests: set by .ci/run; tests skip with a reason elsewhere."""

@@ -13,7 +13,7 @@ import structlog
 from playwright.async_api import Browser, BrowserContext, Page
 from pydantic import BaseModel
 
-from runner.api import Robot, WorkItem
+from runner.api import Robot, WorkItem, http_status
 from runner.engine.retry import RetryingTransport, goto_with_retry
 from runner.ledger.models import Item
 from runner.ledger.repo import Ledger
@@ -22,9 +22,6 @@ from runner.settings import RobotConfig, Settings, SystemSettings
 
 #: The worker name of the fetch step (its reads are retried `browser.fetch_read_retries` times).
 FETCH_WORKER = "fetch"
-
-#: The HTTP status of the document a page shows (Navigation Timing; 0 when unknown).
-_DOCUMENT_STATUS_JS = "() => (performance.getEntriesByType('navigation')[0] || {}).responseStatus || 0"
 
 
 class ItemCheckpoints:
@@ -176,8 +173,7 @@ class WorkerContext:
                     continue
                 if await self.robot.is_login_page(system, page):
                     return "login"
-                status = await page.evaluate(_DOCUMENT_STATUS_JS)
-                if isinstance(status, int) and status >= 500:
+                if await http_status(page) >= 500:
                     return "5xx"
             except Exception:
                 continue

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import platform
 import time
@@ -16,39 +17,62 @@ FIGURES_FILE = Path(__file__).resolve().parents[2] / "var" / "chaos" / "last-run
 
 
 class Figures:
-    """One entry per check; totals are summed when the file is written."""
+    """One entry per check; totals are summed when the file is written.
 
-    def __init__(self) -> None:
-        self.started = time.monotonic()
+    Under pytest-xdist every worker collects its own checks; they share `run_id` (xdist's test-run id), and
+    each worker merges its checks into the file of the same run, under a lock, so the file holds them all.
+    """
+
+    def __init__(self, run_id: str) -> None:
+        self.run_id = run_id
+        self.started = time.time()
         self.checks: list[dict[str, Any]] = []
 
     def add(self, check: str, robot: str, **values: Any) -> None:
         self.checks.append({"check": check, "robot": robot, **values})
 
-    def totals(self) -> dict[str, Any]:
-        def total(key: str) -> int:
-            return sum(int(c.get(key, 0)) for c in self.checks)
-
-        return {
-            "items": total("items"),
-            "faults_injected": total("faults_injected"),
-            "kills": total("kills"),
-            "lost": total("lost"),
-            "duplicated": total("duplicated"),
-            "runs": total("runs"),
-        }
-
     def write(self, path: Path = FIGURES_FILE) -> Path:
-        data = {
-            "written_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "runtime_seconds": round(time.monotonic() - self.started, 1),
-            "machine": f"{platform.machine()}, {_cpus()} cores, Python {platform.python_version()}",
-            "totals": self.totals(),
-            "checks": self.checks,
-        }
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        with open(path.with_suffix(".lock"), "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            earlier = _read(path)
+            same_run = earlier.get("run_id") == self.run_id
+            checks = (earlier["checks"] if same_run else []) + self.checks
+            started = min(earlier["started"], self.started) if same_run else self.started
+            data = {
+                "run_id": self.run_id,
+                "written_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                "started": started,
+                "runtime_seconds": round(time.time() - started, 1),
+                "machine": f"{platform.machine()}, {_cpus()} cores, Python {platform.python_version()}",
+                "totals": totals(checks),
+                "checks": sorted(checks, key=lambda c: (ORDER.get(c["check"], 99), ROBOTS.get(c["robot"], 99))),
+            }
+            tmp = path.with_suffix(".part")
+            tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+            tmp.replace(path)
         return path
+
+
+#: The order of the report's table: as the checks are listed in docs/reliability.md.
+ORDER = {name: i for i, name in enumerate(
+    ["bad_data", "system_down", "changed_page", "sigkill", "ledger_full", "transient_faults"])}
+ROBOTS = {"ronney": 0, "harry": 1, "bosse": 2}
+
+
+def totals(checks: list[dict[str, Any]]) -> dict[str, int]:
+    def total(key: str) -> int:
+        return sum(int(c.get(key, 0)) for c in checks)
+
+    return {key: total(key) for key in ("items", "faults_injected", "kills", "lost", "duplicated", "runs")}
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) and "checks" in data and "started" in data else {}
 
 
 def _cpus() -> int:

@@ -30,7 +30,9 @@ from runner.testing import run_robot
 # A check drives ≥ 400 cases through Chromium and takes 2–5 minutes on 2 cores: over the suite's default
 # 300 s timeout on a slow night. A timeout inside the engine's event loop leaves Playwright's tasks
 # uncancellable and the session hangs, so these checks get a budget of their own.
-pytestmark = [pytest.mark.chaos, pytest.mark.timeout(900)]
+# Under `make test`'s two workers (`--dist loadfile`) they run one after the other on one worker, collected
+# first (the `heavy` marker, tests/conftest.py), while the other worker takes the rest of the suite.
+pytestmark = [pytest.mark.chaos, pytest.mark.timeout(900), pytest.mark.heavy]
 
 FAULTS = {"error_rate": 0.2, "latency_ms": 2, "jitter_ms": 40, "session_ttl_seconds": 10}
 MAX_RUNS = 6

@@ -45,19 +45,19 @@ def test_error_rate_with_a_seed_is_reproducible(systems: RunningSystems, web: ht
 
 
 def test_latency_and_jitter_are_real_delays(systems: RunningSystems, web: httpx.Client) -> None:
+    # a second of latency stands well apart from a busy machine's slowest plain answer
     login(web)
-    systems.set_faults("example", latency_ms=300, jitter_ms=100)
+    systems.set_faults("example", latency_ms=1000, jitter_ms=100)
     started = time.perf_counter()
     web.get("/cases")
-    slow = time.perf_counter() - started
-    assert 0.3 <= slow < 1.5
+    assert time.perf_counter() - started >= 1.0
     started = time.perf_counter()
     web.get("/_admin/state")
-    assert time.perf_counter() - started < 0.3  # admin is never slowed
+    assert time.perf_counter() - started < 0.9  # admin is never slowed
     systems.set_faults("example", latency_ms=0, jitter_ms=0)
     started = time.perf_counter()
     web.get("/cases")
-    assert time.perf_counter() - started < 0.3
+    assert time.perf_counter() - started < 0.9
 
 
 def test_changed_page_renames_ids_and_labels(systems: RunningSystems, web: httpx.Client) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.async_api import Page
 
-from runner.api import PageChangedError, SystemUnavailableError
+from runner.api import PageChangedError, SystemUnavailableError, http_status
 
 #: How long an expected element may take to appear. The pages are server-rendered and complete on load,
 #: so a short wait is enough; a changed page must not cost the full default timeout per schedule.
@@ -20,16 +20,6 @@ _DL_JS = """el => [...el.querySelectorAll('dt')].map(dt => {
   const dd = dt.nextElementSibling;
   return [dt.innerText.trim(), dd && dd.tagName === 'DD' ? dd.innerText.trim() : ''];
 })"""
-
-
-async def http_status(page: Page) -> int:
-    """The HTTP status of the document on `page` (Navigation Timing), 0 when unknown."""
-    try:
-        return int(
-            await page.evaluate("() => (performance.getEntriesByType('navigation')[0] || {}).responseStatus || 0")
-        )
-    except Exception:
-        return 0
 
 
 async def ensure_up(page: Page, system: str, page_name: str) -> int:

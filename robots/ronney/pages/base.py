@@ -6,7 +6,7 @@ from datetime import date
 
 from playwright.async_api import Page
 
-from runner.api import PageChangedError, SystemUnavailableError
+from runner.api import PageChangedError, SystemUnavailableError, http_status
 
 SYSTEM = "ekonomi"
 #: How long an expected element may take to appear. Pages are server-rendered and complete on load, so a
@@ -20,15 +20,6 @@ _TABLE_JS = """el => ({
   rows: [...el.querySelectorAll('tbody tr')].filter(tr => !tr.classList.contains('tom')).map(tr =>
       [...tr.cells].map(td => td.innerText.trim())),
 })"""
-
-
-async def http_status(page: Page) -> int:
-    """The HTTP status of the document on `page` (Navigation Timing), 0 when unknown."""
-    try:
-        return int(await page.evaluate(
-            "() => (performance.getEntriesByType('navigation')[0] || {}).responseStatus || 0"))
-    except Exception:
-        return 0
 
 
 async def ensure_page(page: Page, page_name: str, *selectors: str) -> None:
