@@ -134,10 +134,13 @@ _BOSSE_DONE = re.compile(r"^(Bokad:|Förfrågan skickad till) (\S+)")
 
 
 def bosse_comparable(status: str, summary: str) -> tuple[str, str]:
-    """A booking is compared by what was done and to whom (the substitute's id): a booking confirmed
-    after a retry ("gjort i ett tidigare försök") reads the substitute's id off the shift, not the name."""
+    """A booking or request is compared by what was done, not to whom. A shift whose case failed in one
+    run is planned again by the next run's fetch, together with the shifts still vacant and the bookings
+    the first run made, and may rightly go to another substitute than on a fault-free night (seen in CI:
+    one request of 157 went to another substitute). That each shift is booked or requested exactly once
+    is checked on the system's own state (`bosse_writes`)."""
     done = _BOSSE_DONE.match(summary)
-    return (status, f"{done.group(1)} {done.group(2)}") if done else (status, summary)
+    return (status, done.group(1)) if done else (status, summary)
 
 
 BOSSE = RobotProfile(
