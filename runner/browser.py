@@ -16,9 +16,13 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+import structlog
 from playwright.async_api import Browser, Playwright
 
+from runner.playwright_leak import bound_unanswered_calls
 from runner.settings import BrowserSettings
+
+log = structlog.get_logger(__name__)
 
 SYSTEM_BROWSERS = ("chromium", "chromium-browser", "google-chrome")
 HEADLESS_SHELLS = ("chromium-headless-shell",)
@@ -70,11 +74,14 @@ def resolve_browser(settings: BrowserSettings, pw: Playwright | None = None) -> 
 
 async def launch(pw: Playwright, settings: BrowserSettings) -> Browser:
     resolved = resolve_browser(settings, pw)
-    return await pw.chromium.launch(
+    browser = await pw.chromium.launch(
         executable_path=str(resolved.path) if resolved.path else None,
         headless=settings.headless,
         slow_mo=settings.slow_mo_ms or None,
     )
+    if not bound_unanswered_calls(browser):
+        log.warning("browser.leak_workaround_off", reason="Playwright's connection internals have changed")
+    return browser
 
 
 def major_version(version: str) -> int:
