@@ -275,12 +275,13 @@ def _sampler_main(root: int, exclude: list[int], interval: float, conn: Any) -> 
         rss_sum = pss_sum = 0
         by_cat: dict[str, int] = defaultdict(int)
         pids = tree(root, skip)
-        before = {(pid, st[2]) for pid in pids if (st := _stat(pid)) is not None}
+        read: set[tuple[int, int]] = set()  # (pid, start time) of every process this reading saw
         for pid in pids:
             st = _stat(pid)
             if st is None:
                 continue
             comm, cpu, start = st
+            read.add((pid, start))
             cat = cats.get((pid, start)) or cats.setdefault((pid, start), _category(pid, root, comm))
             if cat == "other":
                 continue
@@ -292,7 +293,7 @@ def _sampler_main(root: int, exclude: list[int], interval: float, conn: Any) -> 
             by_cat[cat + "_pss"] += pss
         samples += 1
         after = {(pid, st[2]) for pid in tree(root, skip) if (st := _stat(pid)) is not None}
-        if after != before:
+        if after != read:
             mixed += 1
             return
         pss_samples.append(pss_sum)

@@ -31,10 +31,6 @@ class _Dropped:
         def cancelled() -> bool:
             return False
 
-        @staticmethod
-        def done() -> bool:
-            return True
-
 
 class BoundedCallbacks(dict):  # type: ignore[type-arg]
     """`Connection._callbacks` that does not keep no-reply calls forever."""

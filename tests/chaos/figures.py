@@ -13,6 +13,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from tests.chaos.profiles import PROFILES
+
 FIGURES_FILE = Path(__file__).resolve().parents[2] / "var" / "chaos" / "last-run.json"
 
 
@@ -57,7 +59,7 @@ class Figures:
 #: The order of the report's table: as the checks are listed in docs/reliability.md.
 ORDER = {name: i for i, name in enumerate(
     ["bad_data", "system_down", "changed_page", "sigkill", "ledger_full", "transient_faults"])}
-ROBOTS = {"ronney": 0, "harry": 1, "bosse": 2}
+ROBOTS = {name: i for i, name in enumerate(PROFILES)}
 
 
 def totals(checks: list[dict[str, Any]]) -> dict[str, int]:
