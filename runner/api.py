@@ -24,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import enum
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
@@ -248,6 +249,11 @@ class Context(Protocol):
         """An HTTP client for a system's JSON API, with its base URL; closed by the framework.
 
         GETs answered 5xx are re-sent a few times; so are POSTs sent with `extensions=READ_ONLY`."""
+        ...
+
+    def lock(self, name: str) -> AbstractAsyncContextManager[None]:
+        """`async with ctx.lock(f"vikarie:{id}"):` a lock every worker of this robot respects, on every
+        machine: a PostgreSQL advisory lock with PostgreSQL, a lock in this process with SQLite."""
         ...
 
 

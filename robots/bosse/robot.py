@@ -12,7 +12,7 @@ report  filled, requested and unfilled shifts with reasons, and the LAS list for
 from __future__ import annotations
 
 import asyncio
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import AsyncIterator
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -96,10 +96,6 @@ class Bosse(Robot):
     # An unfilled shift is tried again the next night: new availability may have come in.
     reprocess_statuses = frozenset({Status.waiting, Status.failed, Status.needs_attention})
     Settings = BosseSettings
-
-    def __init__(self) -> None:
-        # One lock per substitute: two workers never check-and-book the same person at once.
-        self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
 
     # -- fetch ------------------------------------------------------------------------------------
 
@@ -197,7 +193,8 @@ class Bosse(Robot):
         rules = s.rules()
         tried: list[str] = []
         for cand in [d["chosen"], *d.get("alternates", [])]:
-            async with self._locks[cand["id"]]:
+            # One lock per substitute, across every worker and machine: never check-and-book one person twice.
+            async with ctx.lock(f"vikarie:{cand['id']}"):
                 member = substitute_from_detail(await SubstitutePage(ctx).read(cand["id"]), now.date(), skip_shift=shift.id)
                 reason = R.reason_for(member.substitute, shift, rules)
                 if reason:

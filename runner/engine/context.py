@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-
+from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -14,6 +14,7 @@ from playwright.async_api import Browser, BrowserContext, Page
 from pydantic import BaseModel
 
 from runner.api import Robot, WorkItem, http_status
+from runner.engine.locks import RobotLocks
 from runner.engine.retry import RetryingTransport, goto_with_retry
 from runner.ledger.models import Item
 from runner.ledger.repo import Ledger
@@ -71,6 +72,7 @@ class WorkerContext:
         browser: Browser | None,
         worker: str,
         artifacts_root: Path,
+        locks: RobotLocks | None = None,
     ) -> None:
         self.robot = robot
         self.settings = robot_settings
@@ -93,6 +95,7 @@ class WorkerContext:
         self._tracing = False
         self._items_in_context = self._items_on_pages = 0
         self._logged_in: set[str] = set()  # systems logged in within the current context
+        self._locks = locks or RobotLocks(robot.name)
 
     # -- time and settings -----------------------------------------------------------------------
 
@@ -104,6 +107,9 @@ class WorkerContext:
             return self.app_settings.systems[name]
         except KeyError:
             raise KeyError(f"setting 'systems.{name}' is missing (robot {self.robot.name} uses it)") from None
+
+    def lock(self, name: str) -> AbstractAsyncContextManager[None]:
+        return self._locks.hold(name)
 
     # -- browser ---------------------------------------------------------------------------------
 

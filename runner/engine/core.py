@@ -42,6 +42,7 @@ from runner.api import (
 )
 from runner.browser import PAIRED_MAJOR, launch, major_version
 from runner.engine.context import FETCH_WORKER, WorkerContext
+from runner.engine.locks import RobotLocks
 from runner.ledger.db import open_database
 from runner.ledger.models import Item
 from runner.ledger.repo import Ledger
@@ -109,8 +110,9 @@ class Engine:
         self.deadline = deadline
         self.stop_event = stop_event or threading.Event()
         self.progress = progress or (lambda *a, **k: None)
-        _, sessions = open_database(settings.database_url(), echo=settings.database.echo)
+        db, sessions = open_database(settings.database_url(), echo=settings.database.echo)
         self.ledger = Ledger(sessions)
+        self.locks = RobotLocks(self.name, db)
         self.run_id = ""
         self._stop_reason: str | None = None
         self._consecutive_failures = 0
@@ -275,6 +277,7 @@ class Engine:
             browser=browser,
             worker=worker,
             artifacts_root=self.settings.data_dir / "artifacts" / self.run_id,
+            locks=self.locks,
         )
 
     # -- fetch -----------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from playwright.async_api import Browser, Page, async_playwright
 from pydantic import SecretStr
 
 from runner.api import Robot, WorkItem
+from runner.engine.locks import RobotLocks
 from runner.settings import SystemSettings
 from tests.conftest import CHROMIUM
 
@@ -51,9 +52,13 @@ class FakeContext:
         self._now = now
         self._pages: dict[str, Page] = {}
         self._context = None
+        self._locks = RobotLocks(robot.name)
 
     def now(self) -> datetime:
         return self._now
+
+    def lock(self, name: str):
+        return self._locks.hold(name)
 
     def system(self, name: str) -> SystemSettings:
         return self._systems[name]
