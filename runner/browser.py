@@ -74,11 +74,17 @@ def resolve_browser(settings: BrowserSettings, pw: Playwright | None = None) -> 
 
 async def launch(pw: Playwright, settings: BrowserSettings) -> Browser:
     resolved = resolve_browser(settings, pw)
-    browser = await pw.chromium.launch(
-        executable_path=str(resolved.path) if resolved.path else None,
-        headless=settings.headless,
-        slow_mo=settings.slow_mo_ms or None,
-    )
+    try:
+        browser = await pw.chromium.launch(
+            executable_path=str(resolved.path) if resolved.path else None,
+            headless=settings.headless,
+            slow_mo=settings.slow_mo_ms or None,
+        )
+    except Exception as exc:  # a path that is no Chromium, a missing library: name it, not a traceback
+        where = resolved.path or "Playwright's own Chromium"
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        hint = " (check setting 'browser.executable_path')" if resolved.origin == "setting" else ""
+        raise BrowserNotFound(f"the browser {where} did not start{hint}: {first}") from None
     if not bound_unanswered_calls(browser):
         log.warning("browser.leak_workaround_off", reason="Playwright's connection internals have changed")
     return browser

@@ -11,10 +11,13 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
+from rich.table import Column, Table
 
+from runner import exit_codes
 from runner.api import STATUS_LABELS_SV, Status
+from runner.exit_codes import RunExit
 from runner.settings import Settings, SettingsError, load_settings
 
 app = typer.Typer(
@@ -24,8 +27,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console()
-err = Console(stderr=True)
+# soft_wrap: a message is one line however narrow the terminal or pipe (grep, mail, the journal).
+console = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
 
 ConfigOpt = Annotated[
     Path | None, typer.Option("--config", "-c", help="settings file (TOML); default $NATTSKIFT_CONFIG or ./nattskift.toml")
@@ -33,43 +37,39 @@ ConfigOpt = Annotated[
 JsonOpt = Annotated[bool, typer.Option("--json", help="print data as JSON")]
 
 
+def _fail(exc: BaseException, code: int) -> typer.Exit:
+    """One line on stderr per problem, naming its cause, and the exit code for it."""
+    for line in str(exc).splitlines() or [type(exc).__name__]:
+        err.print(f"[red]error:[/red] {escape(line)}", highlight=False)
+    return typer.Exit(int(code))
+
+
 def settings_or_exit(config: Path | None, **overrides: Any) -> Settings:
     """Load settings; a wrong one prints one line naming the key and exits 2."""
-    try:
-        settings = load_settings(config, **overrides)
-    except SettingsError as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False)
-        raise typer.Exit(2) from None
-    from runner.logging import configure_logging
     from runner.plugins import add_robot_dirs, check_robot_settings
 
-    add_robot_dirs(settings.robot_dirs)
     try:
+        settings = load_settings(config, **overrides)
+        add_robot_dirs(settings.robot_dirs)
         check_robot_settings(settings)
     except SettingsError as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False)
-        raise typer.Exit(2) from None
+        raise _fail(exc, RunExit.USAGE) from None
+    from runner.logging import configure_logging
+
     configure_logging(settings.logging.level, settings.logging.console, settings.data_dir / "logs")
     return settings
 
 
-def _robots() -> dict[str, Any]:
-    """The installed robots; one that fails to load is named on stderr and the rest still listed."""
-    from runner.plugins import load_robots
-
-    errors: list[str] = []
-    robots = load_robots(errors)
-    for message in errors:
-        err.print(f"[red]error:[/red] {message}", highlight=False)
-    return robots
-
-
 @app.command("list")
 def list_robots(config: ConfigOpt = None, as_json: JsonOpt = False) -> None:
-    """List the installed robots, their schedules and whether they are enabled."""
+    """List the installed robots, their schedules and whether they are enabled; a robot that fails to
+    load is listed with its error in one line, and the others work as before."""
+    from runner.plugins import discover
+
     settings = settings_or_exit(config)
-    rows = []
-    for name, cls in _robots().items():
+    robots, broken = discover()
+    rows: list[dict[str, Any]] = []
+    for name, cls in robots.items():
         rc = settings.robot_config(name)
         rows.append(
             {
@@ -81,13 +81,21 @@ def list_robots(config: ConfigOpt = None, as_json: JsonOpt = False) -> None:
                 "systems": list(cls.systems),
             }
         )
+    rows += [{"name": name, "error": message} for name, message in broken.items()]
+    rows.sort(key=lambda r: r["name"])
     if as_json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     table = Table("robot", "title", "schedule", "enabled", "systems")
     for r in rows:
-        table.add_row(r["name"], r["title"], r["schedule"], "yes" if r["enabled"] else "no", ", ".join(r["systems"]))
+        if "error" in r:
+            table.add_row(escape(r["name"]), "[red]cannot be loaded (below)[/red]", "", "", "")
+        else:
+            table.add_row(escape(r["name"]), escape(r["title"]), r["schedule"], "yes" if r["enabled"] else "no",
+                          ", ".join(r["systems"]))
     console.print(table)
+    for message in broken.values():
+        err.print(f"[red]error:[/red] {escape(message)}", highlight=False, soft_wrap=True)
 
 
 def _parse_deadline(value: str | None, settings: Settings) -> datetime | None:
@@ -106,7 +114,7 @@ def _parse_deadline(value: str | None, settings: Settings) -> datetime | None:
         raise typer.Exit(2) from None
 
 
-@app.command()
+@app.command(epilog=exit_codes.help_text())
 def run(
     name: Annotated[str, typer.Argument(help="the robot to run")],
     config: ConfigOpt = None,
@@ -116,7 +124,10 @@ def run(
     deadline: Annotated[str | None, typer.Option(help="stop claiming items at this local time (HH:MM)")] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Run one robot now: resume what an earlier run left, fetch, process, report."""
+    """Run one robot now: resume what an earlier run left, fetch, process, report.
+
+    The exit code says how it ended (below, and in docs/operations.md): 0 only when the run did its work.
+    """
     from runner.browser import BrowserNotFound
     from runner.engine import AlreadyRunning, LedgerUnavailable, run_robot
     from runner.plugins import RobotNotFound
@@ -133,20 +144,22 @@ def run(
                 deadline=_parse_deadline(deadline, settings),
                 progress=progress,
             )
-        except (RobotNotFound, AlreadyRunning, BrowserNotFound) as exc:
-            err.print(f"[red]error:[/red] {exc}", highlight=False)
-            raise typer.Exit(2) from None
-        except SettingsError as exc:
-            err.print(f"[red]error:[/red] {exc}", highlight=False)
-            raise typer.Exit(2) from None
+        except AlreadyRunning as exc:
+            raise _fail(exc, RunExit.ALREADY_RUNNING) from None
+        except (RobotNotFound, BrowserNotFound, SettingsError) as exc:
+            raise _fail(exc, RunExit.USAGE) from None
         except LedgerUnavailable as exc:
-            err.print(f"[red]error:[/red] {exc}", highlight=False)
-            raise typer.Exit(3) from None
+            raise _fail(exc, RunExit.LEDGER) from None
+    code = exit_codes.for_run(summary)
     if as_json:
-        print(json.dumps(_summary_dict(summary), ensure_ascii=False, indent=2))
+        print(json.dumps({**_summary_dict(summary), "exit_code": int(code)}, ensure_ascii=False, indent=2))
     else:
         _print_summary(summary)
-    raise typer.Exit(0 if summary.status in ("completed", "interrupted") else 1)
+        if code:
+            err.print(f"exit code {int(code)}: {exit_codes.MEANINGS[code]}", highlight=False)
+    raise typer.Exit(int(code))
+
+
 
 
 def _summary_dict(summary: Any) -> dict[str, Any]:
@@ -159,6 +172,8 @@ def _summary_dict(summary: Any) -> dict[str, Any]:
         "counts": summary.counts,
         "fetched": summary.fetched,
         "resumed": summary.resumed,
+        "stop_cause": summary.stop_cause,
+        "detail": summary.detail,
         "started_at": summary.started_at.isoformat(),
         "ended_at": summary.ended_at.isoformat(),
     }
@@ -169,7 +184,9 @@ def _print_summary(summary: Any) -> None:
     dry = " (provkörning)" if summary.dry_run else ""
     console.print(f"[bold]{summary.robot}[/bold] run {summary.id}{dry}: {summary.status} in {seconds:.1f} s")
     if summary.reason:
-        console.print(f"  {summary.reason}", highlight=False)
+        console.print(f"  {escape(summary.reason)}", highlight=False)
+    if summary.detail:
+        console.print(f"  detail: {escape(summary.detail)}", highlight=False)
     table = Table("status", "antal")
     for status in Status:
         n = summary.counts.get(status.value, 0)
@@ -227,10 +244,13 @@ def runs(
     if as_json:
         print(json.dumps([_run_dict(r) for r in rows], ensure_ascii=False, indent=2))
         return
-    table = Table("run", "robot", "status", "started (UTC)", "counts", "reason")
+    # The id is never cut or wrapped (it is what `show` takes); the other columns wrap around it.
+    table = Table(Column("run", no_wrap=True, min_width=max((len(r.id) for r in rows), default=3)), "robot", "status",
+                  Column("started (UTC)", no_wrap=True), "counts", "reason")
     for r in rows:
         counts = ", ".join(f"{k} {v}" for k, v in sorted((r.counts or {}).items()))
-        table.add_row(r.id, r.robot, r.status + (" (dry)" if r.dry_run else ""), f"{r.started_at:%Y-%m-%d %H:%M}", counts, r.reason or "")
+        table.add_row(r.id, r.robot, r.status + (" (dry)" if r.dry_run else ""), f"{r.started_at:%Y-%m-%d %H:%M}",
+                      counts, escape(r.reason or ""))
     console.print(table)
 
 
@@ -244,7 +264,13 @@ def show(
     ledger = _ledger(settings_or_exit(config))
     run_row = ledger.get_run(run_id) or ledger.find_run(run_id)
     if run_row is None:
-        err.print(f"[red]error:[/red] no run {run_id!r} (see `nattskift runs`)")
+        matching = _run_ids_starting_with(ledger, run_id, 6)
+        if len(matching) > 1:
+            shown = ", ".join(matching[:5]) + (" …" if len(matching) > 5 else "")
+            err.print(f"[red]error:[/red] {escape(repr(run_id))} is the start of several runs ({shown}); give more of the id",
+                      highlight=False)
+        else:
+            err.print(f"[red]error:[/red] no run {escape(repr(run_id))} (see `nattskift runs`)", highlight=False)
         raise typer.Exit(2)
     outcomes = [(i.key, o) for i, o in ledger.iter_run_outcomes(run_row.id)]
     if as_json:
@@ -254,12 +280,21 @@ def show(
         return
     console.print(f"[bold]{run_row.robot}[/bold] run {run_row.id}: {run_row.status}", highlight=False)
     if run_row.reason:
-        console.print(f"  {run_row.reason}", highlight=False)
+        console.print(f"  {escape(run_row.reason)}", highlight=False)
     table = Table("key", "status", "summary")
     order = {Status.failed: 0, Status.needs_attention: 1, Status.waiting: 2, Status.prepared: 3, Status.skipped: 4}
     for key, o in sorted(outcomes, key=lambda ko: order[ko[1].status]):
-        table.add_row(key, o.status.value, o.summary)
+        table.add_row(escape(key), o.status.value, escape(o.summary))
     console.print(table)
+
+
+def _run_ids_starting_with(ledger: Any, prefix: str, limit: int) -> list[str]:
+    from sqlalchemy import select
+
+    from runner.ledger.models import Run
+
+    with ledger.sessions() as s:
+        return list(s.scalars(select(Run.id).where(Run.id.startswith(prefix, autoescape=True)).order_by(Run.id).limit(limit)))
 
 
 def _run_dict(r: Any) -> dict[str, Any]:
@@ -313,7 +348,7 @@ def doctor(config: ConfigOpt = None) -> None:
     failures = 0
     for check in run_checks(settings):
         mark = "[green]ok[/green]  " if check.ok else "[red]FAIL[/red]"
-        console.print(f"{mark} {check.name}: {check.detail}", highlight=False)
+        console.print(f"{mark} {escape(check.name)}: {escape(check.detail)}", highlight=False, soft_wrap=True)
         failures += not check.ok
     raise typer.Exit(1 if failures else 0)
 
@@ -323,14 +358,22 @@ def demo(
     scenario: Annotated[str, typer.Option(help="bundled scenario name or a JSON file")] = "demo",
     data_dir: Annotated[Path, typer.Option(help="where the demo's ledger, logs and settings go")] = Path("var/demo"),
     web: Annotated[bool, typer.Option("--web/--no-web", help="serve the morning report afterwards")] = True,
-    keep: Annotated[bool, typer.Option(help="keep the previous demo night's ledger")] = False,
+    host: Annotated[str, typer.Option(help="address the morning report listens on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=0, max=65535, help="port of the morning report (0: any free one)")] = 8000,
+    keep: Annotated[bool, typer.Option(help="continue the previous demo night's ledger")] = False,
 ) -> None:
-    """Run one whole night on the stand-in systems and open the morning report (what `make demo` does)."""
-    from runner import demo as demo_night
-    from runner.logging import configure_logging
+    """Run one whole night on the stand-in systems, then serve the morning report (what `make demo` does).
 
-    configure_logging("warning", "never", data_dir / "logs")
-    console.print(f"Starting the stand-in systems with scenario [bold]{scenario}[/bold] …")
+    Everything is checked before any file is touched. A fresh night moves the previous demo night's files
+    into DATA_DIR/earlier/ (nothing is deleted); a folder that is not a demo's is refused.
+    """
+    from runner import demo as demo_night
+
+    try:
+        plan = demo_night.check(data_dir, scenario, keep=keep, web=(host, port) if web else None)
+    except demo_night.DemoError as exc:
+        raise _fail(exc, 2) from None
+    console.print(f"Starting the stand-in systems with scenario [bold]{escape(plan.scenario.name)}[/bold] …")
     bars: list[_progress] = []
 
     def progress_for(name: str) -> Any:
@@ -340,28 +383,37 @@ def demo(
         return bar
 
     try:
-        night = demo_night.run_night(data_dir, scenario, keep=keep, progress=progress_for)
+        night = demo_night.run_night(data_dir, plan=plan, progress=progress_for)
+    except BaseException:
+        if plan.web_socket is not None:
+            plan.web_socket.close()
+        raise
     finally:
         for bar in bars:
             bar.__exit__(None, None, None)
     try:
+        if night.earlier is not None:
+            console.print(f"The previous demo night is kept in {night.earlier}", highlight=False)
         for name in night.systems.names:
             console.print(f"  system {name}: {night.systems.url(name)}", highlight=False)
         for summary in night.summaries:
             _print_summary(summary)
         console.print(f"Settings of this demo: {night.config}", highlight=False)
-        if not web:
+        console.print(f"  its runs:  nattskift runs --config {night.config}", highlight=False)
+        if night.web_socket is None:
             return
         from runner.web.server import make_server
 
         users = demo_night.create_demo_users(night.settings)
         server = make_server(night.settings)
-        host, port = night.settings.web.host, night.settings.web.port
-        console.print(f"\nMorgonrapporten: [bold]http://{host}:{port}/[/bold]  (Ctrl-C stops the demo)")
+        bound_host, bound_port = night.web_socket.getsockname()[:2]
+        console.print(f"\nMorgonrapporten: [bold]http://{bound_host}:{bound_port}/[/bold]  (Ctrl-C stops the demo)")
         for username, password, roles, _display in users:
             console.print(f"  login {username} / {password}   ({', '.join(roles)})", highlight=False)
-        server.run()
+        server.run(sockets=[night.web_socket])
     finally:
+        if night.web_socket is not None:
+            night.web_socket.close()
         night.systems.stop()
 
 

@@ -8,6 +8,7 @@ A robot in its own package declares, in its pyproject.toml:
 
 from __future__ import annotations
 
+import difflib
 import importlib
 import inspect
 import sys
@@ -53,8 +54,17 @@ def _robot_in_module(module_name: str, name: str) -> type[Robot] | None:
     return None
 
 
-def _scan_dirs() -> dict[str, type[Robot]]:
-    """Robots in folders: the bundled `robots` package and any `robot_dirs` from the settings."""
+def one_line(exc: BaseException) -> str:
+    """`Type: first line of the message`: an import error as one line for `list`, `doctor` and the web."""
+    first = (str(exc).strip().splitlines() or [""])[0]
+    return f"{type(exc).__name__}: {first}" if first else type(exc).__name__
+
+
+def _scan_dirs(broken: dict[str, str]) -> dict[str, type[Robot]]:
+    """Robots in folders: the bundled `robots` package and any `robot_dirs` from the settings.
+
+    A robot whose module fails to import goes into `broken` (name -> one line), and the others still load.
+    """
     found: dict[str, type[Robot]] = {}
     bundled = Path(__file__).resolve().parent.parent / "robots"
     places: list[tuple[Path, str]] = [(bundled, "robots.")] + [(d, "") for d in _robot_dirs]
@@ -68,16 +78,18 @@ def _scan_dirs() -> dict[str, type[Robot]]:
             try:
                 cls = _robot_in_module(f"{prefix}{name}.robot", name)
             except Exception as exc:
-                raise RobotNotFound(f"robot in {robot_py} could not be loaded: {exc}") from exc
+                broken[name] = f"robot {name!r} ({robot_py}) could not be loaded: {one_line(exc)}"
+                continue
             if cls is not None:
                 found[name] = cls
+                broken.pop(name, None)
     return found
 
 
-def load_robots(errors: list[str] | None = None) -> dict[str, type[Robot]]:
-    """All installed robots by name. A robot that fails to load is reported, not silently dropped:
-    it raises RobotNotFound, or, when `errors` is given, is described there so the others still load."""
-    robots: dict[str, type[Robot]] = _scan_dirs()
+def discover() -> tuple[dict[str, type[Robot]], dict[str, str]]:
+    """The installed robots by name, and those that failed to load (name -> the error in one line)."""
+    broken: dict[str, str] = {}
+    robots: dict[str, type[Robot]] = _scan_dirs(broken)
     for ep in entry_points(group=GROUP):
         try:
             cls = ep.load()
@@ -86,38 +98,59 @@ def load_robots(errors: list[str] | None = None) -> dict[str, type[Robot]]:
             if cls.name != ep.name:
                 raise RobotNotFound(f"entry point {ep.name!r} points at a robot named {cls.name!r}")
         except Exception as exc:
-            message = str(exc) if isinstance(exc, RobotNotFound) else f"robot {ep.name!r} ({ep.value}) could not be loaded: {exc}"
-            if errors is None:
-                raise RobotNotFound(message) from exc
-            errors.append(message)
+            broken[ep.name] = (
+                str(exc) if isinstance(exc, RobotNotFound) else f"robot {ep.name!r} ({ep.value}) could not be loaded: {one_line(exc)}"
+            )
             continue
         robots[ep.name] = cls
+        broken.pop(ep.name, None)
     robots.update(_extra)
-    return dict(sorted(robots.items()))
+    for name in _extra:
+        broken.pop(name, None)
+    return dict(sorted(robots.items())), dict(sorted(broken.items()))
+
+
+def load_robots(errors: list[str] | None = None) -> dict[str, type[Robot]]:
+    """All installed robots by name. A robot that fails to load is reported, not silently dropped:
+    it raises RobotNotFound, or, when `errors` is given, is described there so the others still load."""
+    robots, broken = discover()
+    if broken and errors is None:
+        raise RobotNotFound(next(iter(broken.values())))
+    if errors is not None:
+        errors.extend(broken.values())
+    return robots
 
 
 def get_robot(name: str) -> type[Robot]:
+    """One robot by name; another robot that fails to load does not stop this one."""
     if name in _extra:
         return _extra[name]
-    for ep in entry_points(group=GROUP, name=name):
-        cls = ep.load()
-        if isinstance(cls, type) and issubclass(cls, Robot):
-            return cls
-    found = _scan_dirs()
-    if name in found:
-        return found[name]
-    known = ", ".join(sorted({ep.name for ep in entry_points(group=GROUP)} | set(_extra) | set(found))) or "none"
+    robots, broken = discover()
+    if name in robots:
+        return robots[name]
+    if name in broken:
+        raise RobotNotFound(broken[name])
+    known = ", ".join(robots) or "none"
     raise RobotNotFound(f"no robot named {name!r} is installed (installed: {known})")
 
 
 def check_robot_settings(settings: "Settings") -> None:
     """Validate every `[robots.<name>]` table against its robot's own Settings model at start-up,
     so a misspelt key stops the program at once instead of at 01:30 in the night."""
-    from runner.settings import validate_robot_settings
+    from runner.settings import SettingsError, validate_robot_settings
 
-    robots = load_robots(errors=[])
+    robots, broken = discover()
     for name, config in settings.robots.items():
         cls = robots.get(name)
-        if cls is None:
-            continue  # a robot that is configured but not installed is reported by `run` and `doctor`
-        validate_robot_settings(cls.Settings, name, config)
+        if cls is None and name not in broken:  # a broken robot's error is shown by `list` and `doctor`
+            where = f"{settings.config_file}: " if settings.config_file else ""
+            raise SettingsError(where + _unknown_robot_table(name, list(robots)))
+        if cls is not None:
+            validate_robot_settings(cls.Settings, name, config, settings.config_file)
+
+
+def _unknown_robot_table(name: str, installed: list[str]) -> str:
+    """A `[robots.<name>]` table for no installed robot is a misspelling until proven otherwise."""
+    close = difflib.get_close_matches(name, installed, n=1)
+    hint = f"did you mean 'robots.{close[0]}'? " if close else ""
+    return f"setting 'robots.{name}': no robot named {name!r} is installed ({hint}installed: {', '.join(installed) or 'none'})"

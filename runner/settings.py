@@ -307,22 +307,28 @@ def load_settings(config: str | Path | None = None, **overrides: Any) -> Setting
 
 
 def describe_validation_error(exc: ValidationError, path: Path | None = None, prefix: str = "") -> str:
-    """One line: where, which key, what is wrong. Never echoes the value (it may be a secret)."""
-    err = exc.errors(include_url=False, include_input=False)[0]
-    key = ".".join(str(p) for p in (prefix.split(".") if prefix else []) + list(err["loc"]))
+    """One line per problem: where, which key, what is wrong. Never echoes the value (it may be a secret).
+
+    Every problem is listed (a file with two mistakes needs two fixes), each line whole in itself.
+    """
     where = f"{path}: " if path else ""
-    message = err["msg"]
-    if err["type"] == "extra_forbidden":
-        message = "unknown setting (check the spelling; see nattskift.example.toml)"
-    elif err["type"] == "missing":
-        message = "required setting is missing"
-    more = f" (and {len(exc.errors()) - 1} more)" if len(exc.errors()) > 1 else ""
-    return f"{where}setting '{key}': {message}{more}"
+    lines = []
+    for err in exc.errors(include_url=False, include_input=False):
+        key = ".".join(str(p) for p in (prefix.split(".") if prefix else []) + list(err["loc"]))
+        message = err["msg"]
+        if err["type"] == "extra_forbidden":
+            message = "unknown setting (check the spelling; see nattskift.example.toml)"
+        elif err["type"] == "missing":
+            message = "required setting is missing"
+        lines.append(f"{where}setting '{key}': {message}")
+    return "\n".join(lines)
 
 
-def validate_robot_settings(model: type[BaseModel], robot_name: str, config: RobotConfig) -> BaseModel:
-    """Validate a robot's own settings from its `[robots.<name>]` table."""
+def validate_robot_settings(
+    model: type[BaseModel], robot_name: str, config: RobotConfig, path: Path | None = None
+) -> BaseModel:
+    """Validate a robot's own settings from its `[robots.<name>]` table (`path`: the file, for the message)."""
     try:
         return model.model_validate(config.robot_settings)
     except ValidationError as exc:
-        raise SettingsError(describe_validation_error(exc, prefix=f"robots.{robot_name}")) from None
+        raise SettingsError(describe_validation_error(exc, path, prefix=f"robots.{robot_name}")) from None

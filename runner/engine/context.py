@@ -18,7 +18,7 @@ from runner.engine.locks import RobotLocks
 from runner.engine.retry import RetryingTransport, goto_with_retry
 from runner.ledger.models import Item
 from runner.ledger.repo import Ledger
-from runner.settings import RobotConfig, Settings, SystemSettings
+from runner.settings import RobotConfig, Settings, SettingsError, SystemSettings
 
 
 #: The worker name of the fetch step (its reads are retried `browser.fetch_read_retries` times).
@@ -106,7 +106,10 @@ class WorkerContext:
         try:
             return self.app_settings.systems[name]
         except KeyError:
-            raise KeyError(f"setting 'systems.{name}' is missing (robot {self.robot.name} uses it)") from None
+            where = self.app_settings.config_file or "the settings"
+            raise SettingsError(
+                f"setting 'systems.{name}' is missing (robot {self.robot.name} uses it): add [systems.{name}] to {where}"
+            ) from None
 
     def lock(self, name: str) -> AbstractAsyncContextManager[None]:
         return self._locks.hold(name)

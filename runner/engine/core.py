@@ -31,6 +31,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from runner.api import (
     LOGIN_PAGE,
     BusinessError,
+    LoginFailedError,
     Outcome,
     PageChangedError,
     Robot,
@@ -43,13 +44,13 @@ from runner.api import (
 from runner.browser import PAIRED_MAJOR, launch, major_version
 from runner.engine.context import FETCH_WORKER, WorkerContext
 from runner.engine.locks import RobotLocks
+from runner.failure_text import failed_case_summary, fetch_failed_reason, log_fields, technical_detail
 from runner.ledger.db import open_database
 from runner.ledger.models import Item
 from runner.ledger.repo import Ledger
 from runner.logging import attach_run_log, detach
 from runner.proc import pid_alive
-from runner.redact import scrub_text
-from runner.settings import Settings, validate_robot_settings
+from runner.settings import Settings, SettingsError, validate_robot_settings
 
 log = structlog.get_logger("runner.engine")
 ProgressCallback = Callable[..., None]
@@ -80,6 +81,11 @@ class RunSummary:
     fetched: dict[str, int] = field(default_factory=dict)
     resumed: int = 0
     report: dict[str, Any] | None = None
+    #: Why a run stopped before its end: "signal", "operator", "deadline", "login_refused",
+    #: "page_changed", "system_down" or "robot" (a robot's own StopRun); None when it was not stopped.
+    stop_cause: str | None = None
+    #: The technical detail of a failed run, for operations (the exception, the system, the URL).
+    detail: str | None = None
 
 
 class Engine:
@@ -102,6 +108,7 @@ class Engine:
         self.name = robot_cls.name
         self.config = settings.robot_config(self.name)
         self.robot_settings = validate_robot_settings(robot_cls.Settings, self.name, self.config)
+        _check_systems_configured(settings, robot_cls)
         self.dry_run = dry_run
         self.concurrency = concurrency or self.config.concurrency
         self.limit = limit
@@ -115,27 +122,29 @@ class Engine:
         self.locks = RobotLocks(self.name, db)
         self.run_id = ""
         self._stop_reason: str | None = None
+        self._stop_cause: str | None = None
         self._consecutive_failures = 0
         self._claimed = 0
         self._wake = asyncio.Event()
 
     # -- stopping --------------------------------------------------------------------------------
 
-    def request_stop(self, reason: str = "Körningen stoppades av driften") -> None:
+    def request_stop(self, reason: str = "Körningen stoppades av driften", cause: str = "operator") -> None:
         if self._stop_reason is None:
             self._stop_reason = reason
-            log.info("run.stop_requested")
+            self._stop_cause = cause
+            log.info("run.stop_requested", cause=cause)
         self._wake.set()
 
     def _stopping(self) -> bool:
         if self._stop_reason is not None:
             return True
         if self.stop_event.is_set():
-            self.request_stop("Körningen stoppades av driften (signal)")
+            self.request_stop("Körningen stoppades av driften (signal)", "signal")
             return True
         if self.deadline is not None and datetime.now(UTC) >= self.deadline:
             local = self.deadline.astimezone(self.settings.tz).strftime("%H:%M")
-            self.request_stop(f"Tidsgränsen {local} nåddes")
+            self.request_stop(f"Tidsgränsen {local} nåddes", "deadline")
             return True
         return False
 
@@ -173,7 +182,7 @@ class Engine:
         return self.ledger.pending_count(self.name) if released >= 0 else 0
 
     def _ledger_unavailable(self, exc: SQLAlchemyError) -> LedgerUnavailable:
-        detail = _error_text(getattr(exc, "orig", None) or exc)
+        detail = technical_detail(getattr(exc, "orig", None) or exc)
         log.error("run.ledger_error", error=detail)
         return LedgerUnavailable(
             f"the ledger ({self.settings.database_url().split('://')[0]}) could not be written: {detail}. "
@@ -196,7 +205,7 @@ class Engine:
         log_dir = self.settings.data_dir / "logs"
         handler = attach_run_log(log_dir, self.run_id)
         structlog.contextvars.bind_contextvars(run_id=self.run_id, robot=self.name)
-        status, reason, fetched, report = "completed", None, Counter[str](), None
+        status, reason, fetched, report, detail = "completed", None, Counter[str](), None, None
         try:
             log.info("run.started", dry_run=self.dry_run, concurrency=self.concurrency, resumed=pending)
             async with async_playwright() as pw:
@@ -221,10 +230,13 @@ class Engine:
             if self._stop_reason is not None:
                 status, reason = "interrupted", self._stop_reason
         except _FetchFailed as exc:
-            status, reason = "failed", str(exc)
+            status, reason, detail = "failed", exc.reason, exc.detail
         except SQLAlchemyError as exc:
             status, reason = "failed", "Liggaren (databasen) gick inte att skriva; körningen stoppades"
             raise self._ledger_unavailable(exc) from None
+        except SettingsError as exc:
+            status, reason, detail = "failed", "En inställning saknas eller är fel; körningen stoppades", str(exc)
+            raise
         except BaseException as exc:
             status, reason = "failed", f"Oväntat fel i ramverket: {type(exc).__name__}"
             log.exception("run.crashed")
@@ -247,6 +259,8 @@ class Engine:
             fetched=dict(fetched),
             resumed=pending,
             report=report,
+            stop_cause=self._stop_cause if status == "interrupted" else None,
+            detail=detail,
         )
 
     def _finish(
@@ -305,16 +319,17 @@ class Engine:
                 return total
             except StopRun as exc:
                 total.update(self.ledger.add_items(self.name, self.run_id, batch, reprocess))
-                self.request_stop(exc.message_sv)
+                log.error("run.stopped_by_robot", **log_fields(exc, self.settings.systems))
+                self.request_stop(exc.message_sv, stop_cause(exc))
                 return total
-            except SQLAlchemyError:
+            except (SQLAlchemyError, SettingsError):
                 raise
             except Exception as exc:
                 total.update(self.ledger.add_items(self.name, self.run_id, batch, reprocess))
-                log.warning("fetch.failed", attempt=attempt, error=type(exc).__name__)
+                log.warning("fetch.failed", attempt=attempt, **log_fields(exc, self.settings.systems))
                 if attempt == self.config.max_attempts:
                     raise _FetchFailed(
-                        f"Hämtningen av nya ärenden misslyckades efter {attempt} försök ({type(exc).__name__})"
+                        fetch_failed_reason(exc, self.settings.systems, attempt), technical_detail(exc)
                     ) from None
                 await self._sleep(self.config.retry_backoff_seconds * 2 ** (attempt - 1))
                 if self._stopping():
@@ -380,28 +395,29 @@ class Engine:
             except StopRun as exc:
                 await wctx.discard_attempt()
                 self.ledger.release(row.id)
-                log.error("run.stopped_by_robot", error=type(exc).__name__)
-                self.request_stop(exc.message_sv)
+                log.error("run.stopped_by_robot", **log_fields(exc, self.settings.systems))
+                self.request_stop(exc.message_sv, stop_cause(exc))
                 return None
-            except (SQLAlchemyError, asyncio.CancelledError):
+            except (SQLAlchemyError, SettingsError, asyncio.CancelledError):
                 raise
             except Exception as exc:
                 attempts = self.ledger.count_attempt(row.id)
                 self._consecutive_failures += 1
-                log.warning("item.attempt_failed", attempt=attempts, error=type(exc).__name__)
+                log.warning("item.attempt_failed", attempt=attempts, **log_fields(exc, self.settings.systems))
                 if self._consecutive_failures >= self.config.circuit_breaker:
                     await wctx.discard_attempt()
                     await wctx.reset_browser()
                     self.ledger.release(row.id)
                     self.request_stop(
-                        f"Systemet verkar nere: {self._consecutive_failures} tekniska fel i rad, körningen stoppades"
+                        f"Systemet verkar nere: {self._consecutive_failures} tekniska fel i rad, körningen stoppades",
+                        "system_down",
                     )
                     return None
                 if attempts >= self.config.max_attempts:
                     files = await wctx.keep_failure_evidence(f"forsok-{attempts}")
                     await wctx.reset_browser()
-                    self._record(row, _failed_outcome(exc, attempts), files=files, error=_error_text(exc))
-                    log.error("item.failed", attempts=attempts, error=type(exc).__name__)
+                    self._record(row, self._failed_outcome(exc), files=files, error=technical_detail(exc))
+                    log.error("item.failed", attempts=attempts, **log_fields(exc, self.settings.systems))
                     return Status.failed
                 await wctx.discard_attempt()
                 await wctx.reset_browser()
@@ -415,6 +431,11 @@ class Engine:
             self._record(row, outcome)
             log.info("item.done", status=outcome.status.value)
             return outcome.status
+
+    def _failed_outcome(self, exc: BaseException) -> Outcome:
+        """Swedish guidance for the caseworker; the technical detail goes to the item's `error`."""
+        retried = Status.failed in self.robot.reprocess_statuses
+        return Outcome(status=Status.failed, summary=failed_case_summary(exc, self.settings.systems, retried_next_run=retried))
 
     def _record(self, row: Item, outcome: Outcome, *, files: list[Path] = (), error: str | None = None) -> None:  # type: ignore[assignment]
         rel = [str(p.relative_to(self.settings.data_dir)) for p in files]
@@ -434,14 +455,40 @@ class Engine:
         try:
             return await self.robot.report(ctx, run)
         except Exception as exc:
-            log.error("report.failed", error=type(exc).__name__)
-            return {"fel": f"Robotens rapportsteg misslyckades ({type(exc).__name__})"}
+            log.error("report.failed", **log_fields(exc, self.settings.systems))
+            return {"fel": "Robotens sammanställning av natten kunde inte göras; ärendena finns ändå i listan"}
         finally:
             await ctx.close()
 
 
 class _FetchFailed(Exception):
-    pass
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.detail = detail
+
+
+def stop_cause(exc: StopRun) -> str:
+    """Why a robot's StopRun stopped the run, for the exit code of `nattskift run`."""
+    if isinstance(exc, LoginFailedError):
+        return "login_refused"
+    if isinstance(exc, PageChangedError):
+        return "page_changed"
+    return "robot"
+
+
+def _check_systems_configured(settings: Settings, robot_cls: type[Robot]) -> None:
+    """Stop before the browser starts when a system the robot works in has no `[systems.<name>]`:
+    nothing would work, and retrying would only hide the cause."""
+    missing = [s for s in robot_cls.systems if s not in settings.systems]
+    if missing:
+        tables = ", ".join(f"[systems.{s}]" for s in missing)
+        where = settings.config_file or "the settings"
+        raise SettingsError(
+            f"setting 'systems.{missing[0]}' is missing: robot {robot_cls.name} works in {', '.join(robot_cls.systems)}; "
+            f"add {tables} with url, username and password to {where} "
+            "(`nattskift fixtures serve --write-config FILE` writes one for the stand-in systems)"
+        )
 
 
 class SessionExpiredError(Exception):
@@ -462,16 +509,3 @@ async def _unmask(ctx: WorkerContext, exc: PageChangedError) -> Exception:
     if why == "5xx":
         return SystemUnavailableError(f"{exc.system} answered a server error during the step")
     return exc
-
-
-def _error_text(exc: BaseException) -> str:
-    """Type and first line of the message, with personal data masked: for operations, not staff."""
-    first = (str(exc).strip().splitlines() or [""])[0][:300]
-    return scrub_text(f"{type(exc).__name__}: {first}")
-
-
-def _failed_outcome(exc: BaseException, attempts: int) -> Outcome:
-    return Outcome(
-        status=Status.failed,
-        summary=f"Tekniskt fel efter {attempts} försök ({type(exc).__name__}); skärmbild och spårning finns bifogade.",
-    )
