@@ -94,3 +94,28 @@ def test_a_section_of_a_system_not_built_yet_is_kept_unchecked_or_refused_when_s
 def test_json_path_reads_like_the_file() -> None:
     assert json_path(("ekonomi", "applications", 3, "month")) == "ekonomi.applications[3].month"
     assert json_path(()) == "(top level)"
+
+
+def test_a_check_over_several_fields_points_at_the_value_itself() -> None:
+    """A model validator names the field relative to its model; the path then reaches the value."""
+    from pydantic import BaseModel, ValidationError, model_validator
+
+    from fixtures.scenario import first_error
+
+    class Child(BaseModel):
+        days: int
+
+    class Household(BaseModel):
+        members: list[Child]
+
+        @model_validator(mode="after")
+        def _days(self) -> "Household":
+            for i, m in enumerate(self.members):
+                if m.days > 31:
+                    raise ValueError(f"members[{i}].days: more days than the month has")
+            return self
+
+    with pytest.raises(ValidationError) as caught:
+        Household.model_validate({"members": [{"days": 3}, {"days": 40}]})
+    assert first_error(caught.value, ("ekonomi", "cases", 2)) == (
+        "ekonomi.cases[2].members[1].days", "more days than the month has")
