@@ -13,6 +13,7 @@ from runner.api import Evidence, Finding, Severity, Status
 
 from robots.ronney.note import render_note
 from robots.ronney.rules.calculation import Calculation, calculate
+from robots.ronney.rules.child_earnings import PBB_FILE, PrisbasbeloppMissing
 from robots.ronney.rules.model import AgencyIncome, Application
 from robots.ronney.rules.riksnorm import NormMissing
 from robots.ronney.rules.routing import (
@@ -94,6 +95,12 @@ def assess(
         finding = Finding(code="NORM_SAKNAS", severity=Severity.error,
                           message=f"Ronney har ingen riksnormtabell för {year}; ingen beräkning gjord.")
         return Preparation(Status.needs_attention, f"Riksnorm för {year} saknas – ingen beräkning gjord", [finding])
+    except PrisbasbeloppMissing as exc:
+        finding = Finding(code="PRISBASBELOPP_SAKNAS", severity=Severity.error,
+                          message=(f"Ett barn i hushållet har arbetsinkomst, men Ronney har inget prisbasbelopp för "
+                                   f"{exc.year} ({PBB_FILE}); ingen beräkning gjord."))
+        return Preparation(Status.needs_attention, f"Prisbasbelopp för {exc.year} saknas – ingen beräkning gjord",
+                           [finding])
 
     findings: list[Finding] = [
         *kind_findings(app),

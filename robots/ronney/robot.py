@@ -28,6 +28,7 @@ from robots.ronney.pages.application_list import rows_with_status
 from robots.ronney.pages.notes import add_note, note_titles
 from robots.ronney.prepare import Preparation, assess, ssbtek_failure, supplement_stage
 from robots.ronney.rules.calculation import comparison_month
+from robots.ronney.rules.child_earnings import children_who_may_earn
 from robots.ronney.rules.identity import check_id
 from robots.ronney.rules.model import MONTHLY_KINDS, Application
 from robots.ronney.rules.units import Month
@@ -118,10 +119,12 @@ class Ronney(Robot):
         if system.api_key is None:
             raise MissingApiKey()
         today = ctx.now().date()
-        adults = [p.personnummer for p in app.adults() if check_id(p.personnummer, today=today).valid]
+        asked = [p.personnummer for p in app.adults() if check_id(p.personnummer, today=today).valid]
+        earners = children_who_may_earn(app, today)  # their year so far decides how much of their pay counts
         month = str(comparison_month(Month.parse(app.month), settings.comparison_month))
-        return await household_incomes(ctx.http("ssbtek"), system.api_key.get_secret_value(), adults, month,
-                                       timeout=settings.ssbtek_timeout_seconds)
+        return await household_incomes(ctx.http("ssbtek"), system.api_key.get_secret_value(),
+                                       [*asked, *earners], month,
+                                       timeout=settings.ssbtek_timeout_seconds, from_january=frozenset(earners))
 
     async def _write(
         self, ctx: Context, app: Application, prep: Preparation, title: str, note_there: bool | None

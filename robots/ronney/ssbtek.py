@@ -29,12 +29,14 @@ class SsbtekUnavailable(Exception):
 
 
 async def incomes_for(
-    client: httpx.AsyncClient, api_key: str, personnummer: str, month: str, *, timeout: float = 10.0
+    client: httpx.AsyncClient, api_key: str, personnummer: str, month: str, *, timeout: float = 10.0,
+    from_month: str | None = None,
 ) -> list[AgencyIncome]:
+    """The person's incomes for `month`, or for every month from `from_month` to `month` (at most 12)."""
     try:
         response = await client.post(
             INCOMES_PATH,
-            json={"personnummer": personnummer, "fran": month, "till": month},
+            json={"personnummer": personnummer, "fran": from_month or month, "till": month},
             headers={"X-Api-Key": api_key, "Accept": "application/json"},
             timeout=timeout,
             extensions=READ_ONLY,  # a query: re-sent after a passing 5xx, like a GET
@@ -64,9 +66,14 @@ async def incomes_for(
 
 
 async def household_incomes(
-    client: httpx.AsyncClient, api_key: str, personnummer: list[str], month: str, *, timeout: float = 10.0
+    client: httpx.AsyncClient, api_key: str, personnummer: list[str], month: str, *, timeout: float = 10.0,
+    from_january: frozenset[str] = frozenset(),
 ) -> list[AgencyIncome]:
+    """Each person's incomes for `month`; for those in `from_january`, every month of the year up to it
+    (a child's earlier earnings this year decide how much of this month's counts)."""
+    january = month[:4] + "-01"
     out: list[AgencyIncome] = []
     for pnr in personnummer:
-        out += await incomes_for(client, api_key, pnr, month, timeout=timeout)
+        out += await incomes_for(client, api_key, pnr, month, timeout=timeout,
+                                 from_month=january if pnr in from_january else None)
     return out

@@ -228,6 +228,29 @@ def golden() -> dict[str, Any]:
     a = person(pn(1976, 9, 9, 662), "Helena Sjöberg", "sökande", 49)
     cases.append(case("1018", [application(M, "Tilläggsansökan", "Inkommen", "2025-12-28", [a], [], [cost("Glasögon", 1800)])]))
 
+    # 1021 a 16-year-old earns money; what was earned earlier in 2025 (SSBTEK) leaves room under the
+    # prisbasbelopp, so none of November's pay counts → prepared
+    a = person(pn(1981, 1, 30, 364), "Malin Eriksson", "sökande", 44)
+    k = person(pn(2009, 4, 18, 275), "Alva Eriksson", "barn", 16)
+    i = [inc(a, "A-kassa", 7000), inc(k, "CSN Bidrag", 1250), inc(k, "Lön efter skatt", 2400)]
+    c = [cost("Hyra", 6200), cost("Hushållsel", 380)]
+    cases.append(case("1021", [application(M, "Återansökan", "Inkommen", "2025-12-21", [a, k], i, c)],
+                      calculations=[saved(P, 8560, [a, k], i, c)]))
+    ssbtek += [ss(a, P, "SO", "A-kassa", 7000), ss(k, P, "CSN", "CSN Bidrag", 1250), ss(k, P, "SKV", "Lön efter skatt", 2400),
+               ss(k, "2025-06", "SKV", "Lön efter skatt", 9000), ss(k, "2025-07", "SKV", "Lön efter skatt", 11000),
+               ss(k, "2025-08", "SKV", "Lön efter skatt", 8500)]
+
+    # 1022 a 17-year-old who has almost earned a prisbasbelopp this year: part of November's pay counts → prepared
+    a = person(pn(1976, 10, 3, 482), "Jan Holmberg", "sökande", 49)
+    k = person(pn(2008, 2, 9, 393), "Theo Holmberg", "barn", 17)
+    i = [inc(a, "Sjukersättning", 9500), inc(k, "CSN Bidrag", 1250), inc(k, "Lön efter skatt", 4000)]
+    c = [cost("Hyra", 5900), cost("Hushållsel", 300)]
+    cases.append(case("1022", [application(M, "Återansökan", "Inkommen", "2025-12-22", [a, k], i, c)],
+                      calculations=[saved(P, 3980, [a, k], i, c)]))
+    ssbtek += [ss(a, P, "FK", "Sjukersättning", 9500), ss(k, P, "CSN", "CSN Bidrag", 1250), ss(k, P, "SKV", "Lön efter skatt", 4000)]
+    ssbtek += [ss(k, m, "SKV", "Lön efter skatt", v) for m, v in
+               (("2025-06", 14000), ("2025-07", 16000), ("2025-08", 15000), ("2025-09", 6000), ("2025-10", 5500))]
+
     # 1019 already waiting for a decision, 1020 already decided: not Ronney's
     a = person(pn(1985, 12, 12, 274), "Kim Larsson", "sökande", 40)
     cases.append(case("1019", [application(M, "Återansökan", "Väntar på beslut", "2025-12-15", [a], [], [cost("Hyra", 4400)])],
@@ -238,11 +261,12 @@ def golden() -> dict[str, Any]:
 
     return {
         "name": "ronney_golden",
-        "description": ("Ronneys gyllene scenario (issue 4): 20 ärenden för december 2025 som täcker varje väg – klart för "
+        "description": ("Ronneys gyllene scenario (issue 4, 18): 22 ärenden för december 2025 som täcker varje väg – klart för "
                         "beslut, familj med barn i flera åldrar, hushåll över 7 personer, jobbstimulans, hyra över taket, "
                         "komplettering efter julhelgen, väntar på komplettering, SSBTEK-fel, nyansökan, ändrat hushåll, "
                         "ny och upphörd inkomst, SSBTEK-avvikelser, ändrad hyra, ogiltigt personnummer, inneboende, "
-                        "inkomst över behovet, tilläggsansökan, redan hanterade ansökningar. Påhittade personer."),
+                        "inkomst över behovet, tilläggsansökan, redan hanterade ansökningar, barns arbetsinkomst inom och över "
+                        "prisbasbeloppet. Påhittade personer."),
         "today": "2025-12-30",
         "accounts": {"ekonomi": {"username": "ronney", "password": "ekonomi-golden-1"},
                      "ssbtek": {"username": "ronney", "password": "ssbtek-golden-1", "api_key": "ssbtek-golden-nyckel-1"}},
@@ -296,15 +320,24 @@ def demo() -> dict[str, Any]:
            status="Komplettering begärd", supplements=[{"type": "Lönespecifikation", "requested": "2026-11-02", "due": "2026-11-14"}])
     a = single("2010", "Anneli Sjögren", (1968, 6, 19), 662, [("Sjukersättning", 9100, None)], [("Hyra", 4900)])
     errors.append({"personnummer": a["personnummer"], "agency": "FK", "message": "Tjänsten svarade inte i tid"})
+    # a teenager's summer job: within the prisbasbelopp (59 200 kr for 2026), so none of it counts
+    a = person(pn(1983, 4, 14, 791), "Petra Sandell", "sökande", 43)
+    k = person(pn(2010, 5, 20, 382), "Wilma Sandell", "barn", 16)
+    i = [inc(a, "Sjukpenning", 8200), inc(k, "CSN Bidrag", 1250), inc(k, "Lön efter skatt", 1800)]
+    c = [cost("Hyra", 6100), cost("Hushållsel", 350)]
+    cases.append(case("2013", [application(M, "Återansökan", "Inkommen", "2026-11-18", [a, k], i, c)],
+                      calculations=[saved(P, 8700, [a, k], i, c)]))
+    ssbtek += [ss(a, P, "FK", "Sjukpenning", 8200), ss(k, P, "CSN", "CSN Bidrag", 1250), ss(k, P, "SKV", "Lön efter skatt", 1800),
+               ss(k, "2026-06", "SKV", "Lön efter skatt", 7500), ss(k, "2026-07", "SKV", "Lön efter skatt", 9000)]
     single("2011", "Patrik Lund", (1983, 11, 11), 773, [], [("Tandvård", 2400)], kind="Tilläggsansökan")
     single("2012", "Camilla Öberg", (1979, 2, 22), 884, [("A-kassa", 7000, "SO")], [("Hyra", 5100)], broken=True)
 
     return {
         "name": "demo_ronney",
-        "description": ("Ronneys del av demon: tolv ansökningar för december 2026 som ger varje utfall – klart för beslut, "
+        "description": ("Ronneys del av demon: ansökningar för december 2026 som ger varje utfall – klart för beslut, "
                         "behöver handläggare (nyansökan, hyra över taket, ändrad hyra, SSBTEK-avvikelse, komplettering "
                         "saknas, SSBTEK-fel), väntar på komplettering, inget att göra (tilläggsansökan) och tekniskt fel "
-                        "(en ansökan som ekonomi inte kan visa). Påhittade personer."),
+                        "(en ansökan som ekonomi inte kan visa) – och vardagens fall: barns arbetsinkomst. Påhittade personer."),
         "today": "2026-11-23",
         "accounts": {"ekonomi": {"username": "ronney", "password": "ekonomi-demo-1"},
                      "ssbtek": {"username": "ronney", "password": "ssbtek-demo-1", "api_key": "ssbtek-demo-nyckel-1"}},

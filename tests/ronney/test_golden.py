@@ -66,6 +66,16 @@ EXPECTED: dict[str, tuple[Status, list[str], int | None]] = {
     "1017": (P, [], 0),
     # tilläggsansökan: not a monthly application
     "1018": (S, [], None),
+    # a 16-year-old's pay (prop. 2012/13:94): prisbasbelopp 2025 58 800; SSBTEK (SKV) shows 9 000 + 11 000
+    # + 8 500 = 28 500 earned Jun–Aug 2025 → 30 300 left ≥ November's 2 400 → none of it counts
+    # norm 3 910 + 15–18 år 4 920 + common(2) 1 400 = 10 230; hyra 6 200 + el 380 = 6 580 → behov 16 810
+    # a-kassa 7 000 + CSN bidrag 1 250 + lön 2 400 − 2 400 = 8 250 → 8 560
+    "1021": (P, ["BARN_ARBETSINKOMST"], 8560),
+    # a 17-year-old: 14 000 + 16 000 + 15 000 + 6 000 + 5 500 = 56 500 earned Jun–Oct → 2 300 left;
+    # of November's 4 000, 2 300 does not count and 1 700 does
+    # norm 10 230; hyra 5 900 + el 300 = 6 200 → 16 430; sjukersättning 9 500 + CSN 1 250 + 4 000 − 2 300
+    # = 12 450 → 3 980
+    "1022": (P, ["BARN_ARBETSINKOMST"], 3980),
 }
 WITH_NOTE = {k for k, (status, codes, amount) in EXPECTED.items() if amount is not None}
 PREPARED = {k for k, (status, _, _) in EXPECTED.items() if status == P}
@@ -85,7 +95,7 @@ def test_run_then_rerun_then_rerun_with_a_lost_ledger(tmp_path, golden):
     before = statuses(golden)
     first = run_ronney(tmp_path, golden)
     assert first.run.status == "completed"
-    assert first.run.counts == {"prepared": 7, "needs_attention": 9, "waiting": 1, "skipped": 1}
+    assert first.run.counts == {"prepared": 9, "needs_attention": 9, "waiting": 1, "skipped": 1}
     assert_expected(first.outcomes)
 
     # exactly one note per calculated application, nothing where nothing was calculated
@@ -106,6 +116,12 @@ def test_run_then_rerun_then_rerun_with_a_lost_ledger(tmp_path, golden):
     assert "Preliminärt belopp: 11\u00a0130\u00a0kr − 7\u00a0500\u00a0kr = 3\u00a0630\u00a0kr" in text
     assert "Ronney-nyckel: 1004:2025-12" in text
     assert "Kontrollera: Hyran 7\u00a0200\u00a0kr är högre" in notes["1005"][0]["text"]
+    # a child's pay is shown, then taken off as far as the prisbasbelopp rule says, and the sum agrees
+    text = notes["1022"][0]["text"]
+    assert "Lön efter skatt, barn: 4\u00a0000\u00a0kr  [SSBTEK (SKV)]" in text
+    assert "intjänat tidigare i år 56\u00a0500\u00a0kr, kvar 2\u00a0300\u00a0kr): −2\u00a0300\u00a0kr" in text
+    assert "= Inkomster som räknas: 12\u00a0450\u00a0kr" in text
+    assert "Info: Barns arbetsinkomst: 2\u00a0300\u00a0kr av 4\u00a0000\u00a0kr räknas inte; 1\u00a0700\u00a0kr räknas" in text
 
     # prepared cases wait for a decision; every other status is as it was
     after = statuses(golden)
@@ -117,11 +133,11 @@ def test_run_then_rerun_then_rerun_with_a_lost_ledger(tmp_path, golden):
 
     # the morning report: the cases needing a person, each with its reasons
     report = first.report
-    assert report["antal"] == {"Förberett": 7, "Behöver en handläggare": 9, "Väntar": 1, "Inget att göra": 1}
+    assert report["antal"] == {"Förberett": 9, "Behöver en handläggare": 9, "Väntar": 1, "Inget att göra": 1}
     attention = {row["nyckel"]: row["skal"] for row in report["behover_handlaggare"]}
     assert sorted(attention) == sorted(f"{k}:2025-12" for k, (s, _, _) in EXPECTED.items() if s == N)
     assert any("julafton" in reason for reason in attention["1006:2025-12"])
-    assert report["preliminart_belopp_klara_for_beslut"] == 3900 + 19050 + 21620 + 3630 + 4230 + 4010 + 0
+    assert report["preliminart_belopp_klara_for_beslut"] == 3900 + 19050 + 21620 + 3630 + 4230 + 4010 + 0 + 8560 + 3980
 
     # the next night, same ledger: only the waiting application is looked at again; nothing is written
     notes_after_first = golden.state("ekonomi")

@@ -15,11 +15,13 @@ from typing import Literal
 
 from runner.api import Evidence, Finding, Severity
 
+from robots.ronney.rules.child_earnings import ChildEarnings, earned_earlier_in_year, prisbasbelopp
 from robots.ronney.rules.costs import reasonable_costs
 from robots.ronney.rules.incomes import (
     JOBBSTIMULANS_SHARE_PERCENT,
     CountedIncome,
     jobbstimulans_rule,
+    lookup_type,
     merge_incomes,
 )
 from robots.ronney.rules.lines import Line
@@ -112,6 +114,8 @@ def calculate(
             income_lines.append(Line("inkomst", f"{inc.type}, {inc.role} ({kr(inc.amount)}) räknas inte som inkomst",
                                      0, inc.source))
 
+    income_lines += _child_earnings_lines(merged.incomes, ssbtek, income_month, findings)
+
     job = jobbstimulans_rule(month, list(app.history), app.jobbstimulans_start)
     for inc in merged.incomes:
         if not (inc.counted and inc.jobbstimulans and inc.amount > 0):
@@ -143,3 +147,43 @@ def calculate(
         findings=tuple(findings),
         counted_incomes=merged.incomes,
     )
+
+
+def _is_earned(type_name: str) -> bool:
+    kind = lookup_type(type_name)
+    return kind is not None and kind.earned
+
+
+def _child_earnings_lines(
+    incomes: tuple[CountedIncome, ...], ssbtek: list[AgencyIncome], income_month: Month, findings: list[Finding]
+) -> list[Line]:
+    """A child's earned income is shown in full and then taken off up to what is left of the year's
+    prisbasbelopp (child_earnings.py), so the sum of the income lines is what counts."""
+    lines: list[Line] = []
+    earned_so_far: dict[str, int] = {}
+    for inc in incomes:
+        if inc.role != "barn" or not (inc.counted and inc.earned and inc.amount > 0):
+            continue
+        limit = prisbasbelopp(income_month.year)  # PrisbasbeloppMissing: never guessed
+        if inc.personnummer not in earned_so_far:
+            earned_so_far[inc.personnummer] = earned_earlier_in_year(ssbtek, inc.personnummer, income_month, _is_earned)
+        rule = ChildEarnings(inc.amount, earned_so_far[inc.personnummer], limit)
+        earned_so_far[inc.personnummer] += inc.amount
+        if rule.disregarded:
+            lines.append(Line(
+                "avdrag",
+                (f"Barns arbetsinkomst räknas inte upp till ett prisbasbelopp per år: {inc.type.lower()}, barn "
+                 f"({kr(inc.amount)}; prisbasbelopp {limit.year} {kr(limit.amount)}, intjänat tidigare i år "
+                 f"{kr(rule.earned_before)}, kvar {kr(rule.left_of_allowance)})"),
+                -rule.disregarded,
+                f"prop. 2012/13:94; {limit.source}; intjänat tidigare i år enligt SSBTEK",
+            ))
+        if rule.counted:
+            message = (f"Barns arbetsinkomst: {kr(rule.disregarded)} av {kr(inc.amount)} räknas inte; "
+                       f"{kr(rule.counted)} räknas eftersom barnet redan har tjänat {kr(rule.earned_before)} i år "
+                       f"(prisbasbelopp {limit.year}: {kr(limit.amount)}).")
+        else:
+            message = (f"Barns arbetsinkomst: {kr(inc.amount)} räknas inte (upp till ett prisbasbelopp per år, "
+                       f"{kr(limit.amount)} för {limit.year}; intjänat tidigare i år {kr(rule.earned_before)}).")
+        findings.append(Finding(code="BARN_ARBETSINKOMST", message=message, severity=Severity.info))
+    return lines

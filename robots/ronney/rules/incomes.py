@@ -31,6 +31,7 @@ class IncomeType:
     jobbstimulans: bool = False
     agency: str = ""
     note: str = ""
+    earned: bool = False  # income of one's own work (the children's prisbasbelopp rule)
 
 
 @lru_cache(maxsize=4)
@@ -38,7 +39,7 @@ def income_types(data_dir: Path = DATA_DIR) -> dict[str, IncomeType]:
     raw = tomllib.loads((data_dir / "income_types.toml").read_text(encoding="utf-8"))
     return {
         name.casefold(): IncomeType(name, bool(v["counted"]), bool(v.get("jobbstimulans", False)),
-                                    str(v.get("agency", "")), str(v.get("note", "")))
+                                    str(v.get("agency", "")), str(v.get("note", "")), bool(v.get("earned", False)))
         for name, v in raw["types"].items()
     }
 
@@ -58,6 +59,7 @@ class CountedIncome:
     source: str  # "ansökan" or "SSBTEK (FK)"
     counted: bool
     jobbstimulans: bool
+    earned: bool  # own work: for a child, not counted up to one prisbasbelopp a year (child_earnings.py)
     reported: int | None  # what the application said, if anything
     from_ssbtek: int | None  # what SSBTEK said, if anything
 
@@ -119,16 +121,11 @@ def merge_incomes(
                 code="INKOMST_OKAND_TYP",
                 message=f"Inkomsttypen ”{name}” ({role}) känner Ronney inte till; den är medräknad och prövas av handläggare.",
             ))
-        if role == "barn" and kind is not None and kind.jobbstimulans:
-            findings.append(Finding(
-                code="BARN_ARBETSINKOMST",
-                message=("Ett barn i hushållet har arbetsinkomst; den räknas inte upp till ett prisbasbelopp per år "
-                         "och prövas av handläggare."),
-            ))
         out.append(CountedIncome(
             personnummer=pnr, role=role, type=name, amount=amount, source=source,
             counted=True if kind is None else kind.counted,
             jobbstimulans=kind is not None and kind.jobbstimulans and role != "barn",
+            earned=kind is not None and kind.earned,
             reported=a, from_ssbtek=s,
         ))
     return IncomeMerge(tuple(out), tuple(findings))
