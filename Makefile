@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: setup demo test test-fast bench clean
+.PHONY: setup demo test test-fast test-under-load screenshots bench clean
 
 setup: $(VENV)/.installed
 	@scripts/ensure-browser $(VENV)
@@ -25,11 +25,21 @@ demo: setup
 TEST_WORKERS ?= 2
 PYTEST_PARALLEL := $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder)
 
+# NATTSKIFT_CHECK_TREE: the run fails if a test changed a tracked file (tests write only under tmp folders).
 test: setup
-	$(BIN)/pytest $(PYTEST_PARALLEL)
+	NATTSKIFT_CHECK_TREE=1 $(BIN)/pytest $(PYTEST_PARALLEL)
 
 test-fast: setup
-	$(BIN)/pytest $(PYTEST_PARALLEL) -m "not chaos"
+	NATTSKIFT_CHECK_TREE=1 $(BIN)/pytest $(PYTEST_PARALLEL) -m "not chaos"
+
+# The suite beside busy processes (CI may share its machine): it must pass, slower. HOGS=4 by default.
+test-under-load: setup
+	scripts/test-beside-cpu-hogs $(HOGS) -- $(PYTEST_PARALLEL)
+
+# The README's screenshots (docs/screenshots/): only this command writes them.
+screenshots: setup
+	NATTSKIFT_SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(BIN)/pytest -q -p no:randomly \
+		tests/web/test_accessibility.py -k screenshots
 
 bench: setup
 	$(BIN)/python bench/ledger.py

@@ -51,6 +51,7 @@ from runner.ledger.repo import Ledger
 from runner.logging import attach_run_log, detach
 from runner.proc import pid_alive
 from runner.settings import Settings, SettingsError, validate_robot_settings
+from runner.swedish import count
 
 log = structlog.get_logger("runner.engine")
 ProgressCallback = Callable[..., None]
@@ -238,7 +239,7 @@ class Engine:
             status, reason, detail = "failed", "En inställning saknas eller är fel; körningen stoppades", str(exc)
             raise
         except BaseException as exc:
-            status, reason = "failed", f"Oväntat fel i ramverket: {type(exc).__name__}"
+            status, reason, detail = "failed", "Ett oväntat fel stoppade körningen; felet finns i driftens logg", technical_detail(exc)
             log.exception("run.crashed")
             raise
         finally:
@@ -269,7 +270,7 @@ class Engine:
         try:
             left = self.ledger.pending_count(self.name)
             if left and reason is not None:
-                reason = f"{reason}; {left} ärenden ligger kvar till nästa körning"
+                reason = f"{reason}; {count(left, 'ärende', 'ärenden', space=' ')} ligger kvar till nästa körning"
             return self.ledger.finish_run(self.run_id, status, reason, report), reason
         except SQLAlchemyError:
             log.error("run.finish_not_recorded")

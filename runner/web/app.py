@@ -46,6 +46,8 @@ def make_templates() -> Jinja2Templates:
         local=fmt.local_time,
         duration=fmt.duration,
         number=fmt.number,
+        antal=fmt.count,  # {{ n|antal("ärende", "ärenden") }}: "1 ärende", "2 ärenden"
+        cron=fmt.cron_in_words,
         hours=fmt.minutes_as_hours,
         status_label=fmt.status_label,
         run_status_label=fmt.run_status_label,

@@ -6,9 +6,11 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from runner.api import STATUS_LABELS_SV, Status
+from markupsafe import Markup
 
-NBSP = "\u00a0"
+from runner.api import STATUS_LABELS_SV, Status
+from runner.swedish import NBSP, count, number  # noqa: F401  (the pages' filters take them from here)
+
 
 STATUS_LABELS: dict[str, str] = {s.value: label for s, label in STATUS_LABELS_SV.items()}
 STATUS_LABELS["not_reached"] = "Inte behandlat"
@@ -38,10 +40,13 @@ AUDIT_ACTION_LABELS = {
 }
 
 
-def local_time(value: datetime | None, tz: ZoneInfo, fmt: str = "%Y-%m-%d %H:%M") -> str:
+def local_time(value: datetime | None, tz: ZoneInfo, fmt: str = "%Y-%m-%d %H:%M") -> Markup | str:
+    """A local date and time as `<time>`, which the style sheet keeps on one line ("2026-12-04 01:30"
+    never breaks after a hyphen in a narrow column); plain text stays searchable and copyable."""
     if value is None:
         return "–"
-    return value.astimezone(tz).strftime(fmt)
+    local = value.astimezone(tz)
+    return Markup('<time datetime="{}">{}</time>').format(local.isoformat(timespec="seconds"), local.strftime(fmt))
 
 
 def duration(start: datetime | None, end: datetime | None) -> str:
@@ -72,15 +77,6 @@ def minutes_as_hours(minutes: float) -> str:
     return f"{m}{NBSP}min"
 
 
-def number(value: Any) -> str:
-    """1234567 → "1 234 567" (Swedish thousands separator, a no-break space)."""
-    try:
-        n = int(value)
-    except (TypeError, ValueError):
-        return str(value)
-    return f"{n:,}".replace(",", NBSP)
-
-
 def status_label(status: str | None) -> str:
     return STATUS_LABELS.get(status or "", status or "–")
 
@@ -91,3 +87,44 @@ def run_status_label(status: str | None) -> str:
 
 def is_status(value: str) -> bool:
     return value in {s.value for s in Status} or value == "not_reached"
+
+
+_WEEKDAYS = ["söndag", "måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag"]
+
+
+def cron_in_words(cron: str | None) -> str:
+    """A nightly cron string in Swedish words: "30 1 * * *" -> "varje dag kl. 01:30".
+
+    Covers what robots are scheduled with (fixed minute and hour; every day, weekdays, a day range or a
+    list of days). Anything else is shown as it is, marked as a cron expression.
+    """
+    if not cron:
+        return "inget schema"
+    parts = cron.split()
+    if len(parts) != 5:
+        return f"cron: {cron}"
+    minute, hour, dom, month, dow = parts
+    if not (minute.isdigit() and hour.isdigit() and dom == "*" and month == "*"):
+        return f"cron: {cron}"
+    at = f"kl.{NBSP}{int(hour):02d}:{int(minute):02d}"
+    days = _days_in_words(dow)
+    return f"{days} {at}" if days else f"cron: {cron}"
+
+
+def _days_in_words(dow: str) -> str | None:
+    if dow == "*":
+        return "varje dag"
+    if dow in ("1-5", "mon-fri"):
+        return "måndag–fredag"
+    names = []
+    for part in dow.split(","):
+        if "-" in part:
+            first, _, last = part.partition("-")
+            if not (first.isdigit() and last.isdigit() and int(first) <= int(last) <= 7):
+                return None
+            names.append(f"{_WEEKDAYS[int(first)]}–{_WEEKDAYS[int(last)]}")
+        elif part.isdigit() and int(part) <= 7:
+            names.append(_WEEKDAYS[int(part)] + "ar")
+        else:
+            return None
+    return "på " + (", ".join(names[:-1]) + " och " + names[-1] if len(names) > 1 else names[0])

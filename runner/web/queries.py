@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, case, exists, func, select, true
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from runner.ledger.models import AuditEntry, Item, Outcome, Review, Run
 from runner.ledger.repo import not_reached_filter
@@ -16,8 +16,13 @@ from runner.ledger.repo import not_reached_filter
 #: Statuses in the order a morning reader wants them: what needs a person first.
 STATUS_ORDER = ["needs_attention", "failed", "waiting", "prepared", "skipped"]
 NOT_REACHED = "not_reached"
-#: Outcomes that count as work the robot did for staff (failures and "nothing to do" do not).
-SAVED_STATUSES = ("prepared", "needs_attention", "waiting")
+#: Outcomes that count as staff time saved: only cases the robot prepared all the way. A case that still
+#: needs a caseworker, waits, failed or had nothing to do saved nobody a known amount of time.
+SAVED_STATUSES = ("prepared",)
+#: "Needs a person" (Behöver en handläggare), one definition for every page: a case whose latest outcome
+#: (not a dry run's) a business rule stopped, and that nobody has marked handled yet. Failed and waiting
+#: cases are the robot's to try again at its next run; they are counted on their own.
+NEEDS_PERSON_STATUS = "needs_attention"
 PROBLEM_RUN_STATUSES = ("missed", "interrupted", "failed")
 LAST_NIGHT = timedelta(hours=24)
 
@@ -44,6 +49,8 @@ class RobotNight:
     month_cases: int = 0
     month_minutes: float = 0
     month_runs: int = 0
+    needs_person: int = 0  # the robot's cases that still need a person, from any night (needs_person_filter)
+    run_needs_person: int = 0  # of them, those from the latest run
 
     @property
     def failures(self) -> int:
@@ -93,6 +100,10 @@ def overview(s: Session, robots: list[RobotInfo], now: datetime, tz: Any) -> lis
             card.ran_last_night = run.status != "missed" and now - run.started_at <= LAST_NIGHT
             card.counts = run_counts(s, run)
             card.saved_cases, card.saved_minutes = saved(card.counts, info.minutes_saved_per_case)
+            card.run_needs_person = needs_person_count(s, run.id)
+        card.needs_person = s.scalar(
+            select(func.count()).select_from(Outcome).where(Outcome.robot == info.name, *needs_person_filter())
+        ) or 0
         month: dict[str, int] = dict(
             s.execute(
                 select(Outcome.status, func.count())
@@ -191,6 +202,39 @@ def run_cases(
         .limit(per_page)
     ).all()
     return [CaseRow(o, bool(h)) for o, h in rows], total
+
+
+def needs_person_filter() -> list[Any]:
+    """Outcomes that still need a person: the one definition behind every count and list of them."""
+    later = aliased(Outcome)
+    superseded = exists().where(
+        later.item_id == Outcome.item_id, later.id > Outcome.id,
+        exists().where(Run.id == later.run_id, Run.dry_run.is_(False)),
+    )
+    not_dry = exists().where(Run.id == Outcome.run_id, Run.dry_run.is_(False))
+    return [Outcome.status == NEEDS_PERSON_STATUS, ~_handled(), ~superseded, not_dry]
+
+
+def needs_person_count(s: Session, run_id: str) -> int:
+    """Cases of this run that still need a person (the run page and the overview show this number)."""
+    return s.scalar(select(func.count()).select_from(Outcome).where(Outcome.run_id == run_id, *needs_person_filter())) or 0
+
+
+@dataclass
+class StartHere:
+    """The "start here" list of Översikt: what needs a person, oldest first, across visible robots."""
+
+    rows: list[Outcome]
+    total: int
+
+
+def start_here(s: Session, robots: list[str], limit: int = 50) -> StartHere:
+    if not robots:
+        return StartHere([], 0)
+    where = [Outcome.robot.in_(robots), *needs_person_filter()]
+    total = s.scalar(select(func.count()).select_from(Outcome).where(*where)) or 0
+    rows = list(s.scalars(select(Outcome).where(*where).order_by(Outcome.recorded_at, Outcome.id).limit(limit)))
+    return StartHere(rows, total)
 
 
 def handled_count(s: Session, run_id: str) -> int:

@@ -61,13 +61,17 @@ def overview(request: Request, user: WebUser = Depends(current_user)) -> Respons
     state = web_state(request)
     names = _visible_robot_names(request, user)
     infos = state.robots(names)
-    now = state.settings.now()
+    # Real time, as the runs and the next start times are (a demo's frozen `clock` is for the robots' rules).
+    now = state.now()
+    readable = [n for n in names if user.can_read_cases(n)]
     with state.sessions() as s:
         cards = q.overview(s, [infos[n] for n in names], now, state.settings.tz)
+        start_here = q.start_here(s, readable) if readable else None
     total_night = sum(c.saved_minutes for c in cards)
     total_month = sum(c.month_minutes for c in cards)
     return render(request, "overview.html", title="Översikt", nav="oversikt", cards=cards, now=now,
                   total_night=total_night, total_month=total_month, status_order=q.STATUS_ORDER + [q.NOT_REACHED],
+                  start_here=start_here, infos=infos,
                   robot_errors=state.robot_errors if user.is_admin or user.is_operations else [])
 
 
@@ -86,9 +90,10 @@ def runs(request: Request, robot: str = "", status: str = "", sida: int = 1,
     per_page = 50
     with state.sessions() as s:
         rows, total = q.list_runs(s, names, robot=robot or None, status=status or None, page=sida, per_page=per_page)
-        problems = q.problem_runs(s, names, state.settings.now() - timedelta(days=30))
+        problems = q.problem_runs(s, names, state.now() - timedelta(days=30))
     schedule = [
-        {"robot": infos[n], "enabled": state.settings.robot_config(n).enabled, "next": next_runs(request, n)}
+        {"robot": infos[n], "enabled": state.settings.robot_config(n).enabled, "next": next_runs(request, n),
+         "calendar": state.settings.robot_config(n).calendar}
         for n in names
     ]
     return render(request, "runs.html", title="Körningar och schema", nav="korningar", runs=rows, total=total,
@@ -118,6 +123,7 @@ def run_page(request: Request, run_id: str, status: str = "", sok: str = "", han
     ctx: dict[str, Any] = {}
     with state.sessions() as s:
         counts = q.run_counts(s, run)
+        needs_person = q.needs_person_count(s, run.id)
         if user.can_read_cases(run.robot):
             if status != q.NOT_REACHED:
                 cases, total = q.run_cases(s, run.id, status=status or None, query=sok or None,
@@ -135,7 +141,7 @@ def run_page(request: Request, run_id: str, status: str = "", sok: str = "", han
     return render(request, "run.html", title=f"Körning {run.id}", nav="korningar", run=run, robot=info, counts=counts,
                   status=status, sok=sok, hanterade=hanterade, page=sida, saved_cases=saved_cases,
                   saved_minutes=saved_minutes, status_order=q.STATUS_ORDER + [q.NOT_REACHED],
-                  can_read=user.can_read_cases(run.robot), **ctx)
+                  can_read=user.can_read_cases(run.robot), needs_person=needs_person, **ctx)
 
 
 @router.get("/korningar/{run_id}/rapport.{fmt}")
@@ -193,7 +199,8 @@ def case_page(request: Request, item_id: int, utfall: int | None = None, hantera
     info = state.robots([item.robot])[item.robot]
     return render(request, "case.html", title=f"Ärende {item.key}", nav="korningar", item=item, robot=info,
                   history=history, selected=selected, artifacts=_artifacts(selected.outcome) if selected else [],
-                  just_handled=bool(hanterad), max_comment=MAX_COMMENT)
+                  just_handled=bool(hanterad), max_comment=MAX_COMMENT,
+                  technical=user.is_admin or user.is_operations)
 
 
 @router.post("/fall/{item_id}/hanterad", dependencies=[Depends(check_csrf)])

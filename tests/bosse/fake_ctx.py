@@ -19,6 +19,7 @@ from runner.api import Robot, WorkItem
 from runner.engine.locks import RobotLocks
 from runner.settings import SystemSettings
 from tests.conftest import CHROMIUM
+from tests.support.conditions import wait_ms
 
 
 class DictCheckpoints:
@@ -67,7 +68,7 @@ class FakeContext:
         if system not in self._pages:
             if self._context is None:
                 self._context = await self._browser.new_context(locale="sv-SE", timezone_id="Europe/Stockholm")
-                self._context.set_default_timeout(5000)
+                self._context.set_default_timeout(wait_ms(5000))  # grown on a busy machine
             page = await self._context.new_page()
             self._pages[system] = page
             await self.robot.login(self, system, page)

@@ -13,13 +13,14 @@ import pytest
 from fixtures.bemanning.system import SPEC
 from fixtures.scenario import ScenarioError, load_scenario, parse_scenario
 from fixtures.server import start_systems
+from tests.support.conditions import wait_ms
 
 pytestmark = pytest.mark.browser
 
 
 async def _login(browser, running):
     ctx = await browser.new_context(locale="sv-SE")
-    ctx.set_default_timeout(5000)
+    ctx.set_default_timeout(wait_ms(5000))  # grown on a busy machine
     page = await ctx.new_page()
     acc = running.scenario.accounts["bemanning"]
     await page.goto(running.url("bemanning") + "/login")

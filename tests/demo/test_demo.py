@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
+
+from fastapi.testclient import TestClient
+
 from runner import demo
 
 
@@ -17,5 +22,28 @@ def test_the_demo_night_runs_every_robot_and_shows_every_kind_of_outcome(tmp_pat
         assert {"prepared", "needs_attention"} <= set(runs["bosse"].counts)
         users = demo.create_demo_users(night.settings)
         assert {u[0] for u in users} == {"admin", "drift", "handlaggare", "lon", "bemanning"}
+        _the_report_shows_one_consistent_time(night, runs)
     finally:
         night.systems.stop()
+
+
+def _the_report_shows_one_consistent_time(night, runs) -> None:
+    """Issue 21, item 15: the robots read the scenario's frozen date, but the report says "now" in real
+    time, the same time the runs were recorded in and the next start times are counted from."""
+    from runner.web import create_app
+
+    client = TestClient(create_app(night.settings))
+    form = client.get("/login").text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+    client.post("/login", data={"username": "admin", "password": "nattskift-demo", "csrf_token": token})
+    overview = client.get("/").text
+    tz = night.settings.tz
+    today = datetime.now(tz).date().isoformat()
+    assert night.settings.clock is not None  # the robots' frozen "now" (the scenario's 01:30)
+    lead = re.search(r'läget <time datetime="([^"]+)"', overview)
+    assert lead is not None and lead.group(1).startswith(today), lead
+    assert all(s.started_at.astimezone(tz).date().isoformat() == today for s in runs.values())
+    page = client.get("/korningar").text
+    schedule = page[page.index('id="schedule-heading"'):].split("</section>", 1)[0]
+    next_runs = re.findall(r'<time datetime="([^"]+)"', schedule)
+    assert next_runs and all(t[:10] >= today for t in next_runs), next_runs

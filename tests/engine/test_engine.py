@@ -111,7 +111,8 @@ def test_deadline_leaves_the_rest_new_and_says_so(target, tiny_settings):
     done = summary.counts.get("prepared", 0)
     assert 0 < done < 30
     assert summary.counts["not_reached"] == 30 - done
-    assert f"{30 - done} ärenden ligger kvar till nästa körning" in summary.reason
+    left = f"{30 - done} " + ("ärende" if 30 - done == 1 else "ärenden")  # "1 ärende", "2 ärenden"
+    assert f"{left} ligger kvar till nästa körning" in summary.reason
     assert sum(server.state.writes.values()) == done
 
     rest = run_robot("tiny", settings)

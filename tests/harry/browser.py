@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 
 from fixtures.server import RunningSystems
+from tests.support.conditions import wait_ms
 
 T = TypeVar("T")
 CHROMIUM = os.environ.get("NATTSKIFT_CHROMIUM", "/usr/bin/chromium")
@@ -43,7 +44,7 @@ class AsyncChromium:
         self._call(self._start())
 
     def _call(self, coro: Awaitable[T]) -> T:
-        return asyncio.run_coroutine_threadsafe(coro, self._loop).result(timeout=120)  # type: ignore[arg-type]
+        return asyncio.run_coroutine_threadsafe(coro, self._loop).result(timeout=wait_ms(120_000) / 1000)  # type: ignore[arg-type]
 
     async def _start(self) -> None:
         self._pw = await async_playwright().start()
@@ -52,7 +53,7 @@ class AsyncChromium:
     async def _with_context(self, fn: Callable[[BrowserContext], Awaitable[T]]) -> T:
         assert self._browser is not None
         context = await self._browser.new_context(locale="sv-SE")
-        context.set_default_timeout(5_000)
+        context.set_default_timeout(wait_ms(5_000))  # grown on a busy machine
         try:
             return await fn(context)
         finally:

@@ -35,18 +35,22 @@ USERS = {
     "lasbar": ("Låsbar Användare", ["staff:bosse"]),  # only for the throttling test
 }
 NOW = local(2025, 11, 24, 7, 30)
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+#: Where the README's screenshots are written: only by `make screenshots`, which sets this variable.
+#: Without it the test writes into its temporary folder, so `make test` never changes a tracked file.
+SCREENSHOTS_ENV = "NATTSKIFT_SCREENSHOTS_DIR"
 
 
 class Clock:
-    """Real time for the app, which a test may move forward or freeze."""
+    """The app's clock: it starts at NOW, the demo rows' morning, and runs at real speed; a test may move
+    it forward or freeze it. (The pages read this clock, as real runs and start times are real time.)"""
 
     def __init__(self) -> None:
         self.offset = timedelta(0)
         self.frozen: datetime | None = None
+        self.started = datetime.now(UTC)
 
     def __call__(self) -> datetime:
-        return (self.frozen or datetime.now(UTC)) + self.offset
+        return (self.frozen or NOW.astimezone(UTC) + (datetime.now(UTC) - self.started)) + self.offset
 
     def reset(self) -> None:
         self.offset, self.frozen = timedelta(0), None

@@ -214,7 +214,8 @@ def seed(sessions: sessionmaker[Session], data_dir: Path, screenshot_png: bytes)
         name, pnr = people.person()
         demo.people["r_fail"] = (name, pnr)
         failed = w.outcome("r_fail", night, "ronney", "EB-2025-0451:2025-11", f"Ansökan november 2025 – {name}, {pnr}", "failed",
-                           "Tekniskt fel efter 3 försök: sidan svarade inte.", 18, attempts=3,
+                           "Roboten kunde inte göra klart ärendet eftersom systemet ekonomi svarade inte i tid. Roboten försöker igen "
+                           "med ärendet vid nästa körning. Behöver ärendet hanteras innan dess kan du handlägga det som vanligt i ekonomi.", 18, attempts=3,
                            error="TimeoutError: Timeout 15000ms exceeded waiting for #hushall")
         failed.artifacts = write_failure_artifacts(data_dir, night.id, failed.item_id, screenshot_png)
         w.close(night)

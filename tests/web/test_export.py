@@ -73,8 +73,8 @@ def test_exported_json_holds_the_run_and_its_cases(live: Live, config: Path) -> 
     assert data["run"]["id"] == run_id and data["run"]["status"] == "completed"
     assert data["run"]["counts"] == {"prepared": 4, "needs_attention": 2, "waiting": 1, "failed": 1}
     assert [c["status"] for c in data["cases"]][:3] == ["needs_attention", "needs_attention", "failed"]
-    # saved time: (4 prepared + 2 needs attention + 1 waiting) × 12 min = 84 min; failures do not count
-    assert data["saved"] == {"cases": 7, "minutes_per_case": 12.0, "minutes": 84.0}
+    # saved time: 4 prepared × 12 min = 48 min; cases still needing a caseworker, waiting or failed do not count
+    assert data["saved"] == {"cases": 4, "minutes_per_case": 12.0, "minutes": 48.0}
     assert data["masked"] is True and _people_in(text, live) == []
     assert data["cases"][2]["artifacts"][0].endswith("attempt-3-ekonomi.png")
     with live.sessions() as s:

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from runner.api import Finding
+from runner.swedish import count
 
 from robots.ronney.rules.lines import Line
 from robots.ronney.rules.model import Cost
@@ -69,12 +70,12 @@ def reasonable_costs(costs: list[Cost], persons: int, max_housing_cost: Mapping[
             cap = housing_cap(max_housing_cost, persons)
             if cap is not None and amount > cap:
                 lines.append(Line("kostnad", f"Hyra {kr(amount)}, begränsad till kommunens högsta godtagbara "
-                                             f"boendekostnad för {persons} personer", cap,
+                                             f"boendekostnad för {count(persons, 'person', 'personer')}", cap,
                                   "ansökan; tak enligt kommunens riktlinje"))
                 findings.append(Finding(
                     code="KOSTNAD_KAPAD",
                     message=(f"Hyran {kr(amount)} är högre än kommunens högsta godtagbara boendekostnad för "
-                             f"{persons} personer ({kr(cap)}); {kr(cap)} är medräknat."),
+                             f"{count(persons, 'person', 'personer')} ({kr(cap)}); {kr(cap)} är medräknat."),
                 ))
                 continue
         lines.append(Line("kostnad", label, amount, "ansökan"))

@@ -13,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from runner.api import Finding, Severity
+from runner.swedish import count
 
 from robots.ronney.rules.lines import Line
 from robots.ronney.rules.model import Person, UNIT_ROLES
@@ -163,13 +164,13 @@ def household_norm(household: list[Person], table: RiksnormTable) -> NormResult:
             total_persons = len(unit) + len(others)
             whole = table.household_common(total_persons)
             share = round_kr(whole * len(unit) / total_persons)
-            label = (f"Hushållsgemensamma kostnader, andel {len(unit)} av {total_persons} personer "
+            label = (f"Hushållsgemensamma kostnader, andel {len(unit)} av {count(total_persons, 'person', 'personer')} "
                      f"({whole} kr × {len(unit)}/{total_persons}, 12 kap. 3 § SoF)")
             lines.append(Line("norm", label, share, src))
         else:
             size = len(unit)
             extra = " (över 7 personer, 12 kap. 3 § SoF)" if size > max(table.household) else ""
-            lines.append(Line("norm", f"Hushållsgemensamma kostnader, {size} personer{extra}",
+            lines.append(Line("norm", f"Hushållsgemensamma kostnader, {count(size, 'person', 'personer')}{extra}",
                               table.household_common(size), src))
 
     return NormResult(tuple(lines), sum(line.amount for line in lines), tuple(findings))
