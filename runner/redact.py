@@ -2,16 +2,17 @@
 
 The best protection is not to log personal data at all (robots log codes and keys); this is the safety
 net under that rule, and a test scans every log file the test suite writes for planted personnummer.
+Personnummer are found by `runner.personnummer`, the one matcher the web pages use too.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
-# Personnummer and samordningsnummer: 10 or 12 digits, with or without a separator (-, +, space).
-PERSONNUMMER = re.compile(r"(?<![\d])(?:(?:19|20)?\d{6})[-+ ]?\d{4}(?![\d])")
+from runner import personnummer
+
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 SECRET_KEYS = frozenset(
     {"password", "passwd", "secret", "token", "api_key", "apikey", "authorization", "cookie", "secret_key", "x-api-key"}
@@ -25,8 +26,32 @@ SECRET_MASK = "<hemlig>"
 
 def scrub_text(text: str) -> str:
     """Mask personnummer, samordningsnummer and e-mail addresses in free text."""
-    text = PERSONNUMMER.sub(PNR_MASK, text)
+    text = personnummer.replace(text, lambda _found: PNR_MASK)
     return EMAIL.sub(EMAIL_MASK, text)
+
+
+def map_deep(value: Any, mask: Callable[[str], str]) -> Any:
+    """`mask` applied to every string of a JSON-like value, dict keys included. Two keys that mask
+    alike are both kept (`"<personnummer> (2)"`): masking must never drop a value."""
+    if isinstance(value, str):
+        return mask(value)
+    if isinstance(value, Mapping):
+        out: dict[Any, Any] = {}
+        for k, v in value.items():
+            out[_unique(out, mask(k) if isinstance(k, str) else k)] = map_deep(v, mask)
+        return out
+    if isinstance(value, list | tuple):
+        return [map_deep(v, mask) for v in value]
+    return value
+
+
+def _unique(taken: Mapping[Any, Any], key: Any) -> Any:
+    if key not in taken or not isinstance(key, str):
+        return key
+    n = 2
+    while f"{key} ({n})" in taken:
+        n += 1
+    return f"{key} ({n})"
 
 
 def scrub(value: Any, key: str = "") -> Any:
@@ -36,7 +61,10 @@ def scrub(value: Any, key: str = "") -> Any:
     if isinstance(value, str):
         return scrub_text(value)
     if isinstance(value, Mapping):
-        return {k: scrub(v, str(k)) for k, v in value.items()}
+        out: dict[Any, Any] = {}
+        for k, v in value.items():
+            out[_unique(out, scrub_text(k) if isinstance(k, str) else k)] = scrub(v, str(k))
+        return out
     if isinstance(value, list | tuple):
         return [scrub(v) for v in value]
     if hasattr(value, "get_secret_value"):
