@@ -9,6 +9,7 @@ A wrong setting stops start-up with one line naming the key and what is allowed 
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 import tomllib
@@ -180,6 +181,21 @@ class WebSettings(Section):
     session_minutes: int = Field(default=480, ge=1, description="a login lasts at most this long (a working day)")
     idle_minutes: int = Field(default=60, ge=1, description="a session with no request for this long ends")
     base_url: str | None = Field(default=None, description="public address, e.g. https://nattskift.kommun.se; https: secure cookies")
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description="addresses or networks (127.0.0.1, 10.0.0.0/8) of reverse proxies whose X-Forwarded-For "
+        "names the client; empty: the connection's own address is the client's",
+    )
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, v: list[str]) -> list[str]:
+        for entry in v:
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise ValueError(f"{entry!r} is not an IP address or network such as 10.0.0.0/8") from None
+        return v
 
 
 class Settings(BaseSettings):

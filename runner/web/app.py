@@ -89,7 +89,13 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
     async def security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         started = time.perf_counter()
         structlog.contextvars.unbind_contextvars("web_user")
-        response = await call_next(request)
+        try:
+            response = await call_next(request)
+        except Exception as exc:  # answered here, not by Starlette's bare 500, so it gets the headers too
+            log.error("web.error", route=getattr(request.scope.get("route"), "path", "?"), error=type(exc).__name__)
+            response = render(request, "error.html", status_code=500, title="Fel", heading="Något gick fel",
+                              message="Sidan kunde inte visas på grund av ett tekniskt fel. Försök igen om en stund; "
+                              "kvarstår felet, kontakta driften.")
         response.headers.setdefault("Content-Security-Policy", CSP)
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["X-Frame-Options"] = "DENY"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -29,6 +30,8 @@ SEVERITY_LABELS = {"info": "Info", "warning": "Observera", "error": "Stopp"}
 
 AUDIT_ACTION_LABELS = {
     "view_case": "Öppnade ärende",
+    "view_run": "Visade körningens ärenden",
+    "view_audit_log": "Läste granskningsloggen",
     "mark_handled": "Markerade som hanterat",
     "view_artifact": "Öppnade skärmbild eller spårning",
     "export_report": "Exporterade rapport",
@@ -64,6 +67,12 @@ def format_seconds(seconds: float) -> str:
     if m:
         return f"{m}{NBSP}min {s}{NBSP}s"
     return f"{s}{NBSP}s"
+
+
+def seconds_sv(seconds: float) -> str:
+    """A wait in whole seconds, rounded up: "1 sekund", "2 sekunder"."""
+    n = max(math.ceil(seconds), 1)
+    return f"{n} {'sekund' if n == 1 else 'sekunder'}"
 
 
 def minutes_as_hours(minutes: float) -> str:

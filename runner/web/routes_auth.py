@@ -1,8 +1,8 @@
-"""Logging in and out. Wrong passwords are slowed per account and per client (see throttle.py)."""
+"""Logging in and out. Wrong passwords lock the account and throttle the address (see throttle.py);
+a new login ends the browser's earlier session."""
 
 from __future__ import annotations
 
-import math
 from datetime import timedelta
 
 import structlog
@@ -23,7 +23,9 @@ from runner.web.deps import (
     web_state,
     write_audit,
 )
-from runner.web.sessions import create_session, end_session
+from runner.web.client_address import client_address
+from runner.web.format import seconds_sv
+from runner.web.sessions import create_session, end_session, end_session_of_token
 from runner.web.throttle import FREE_PER_USER, lock_seconds
 
 log = structlog.get_logger(__name__)
@@ -70,23 +72,22 @@ def login(
     if not login_csrf_ok(state.secret, csrf_token, request.cookies.get(LOGIN_CSRF_COOKIE)):
         return _login_page(request, status_code=403, username=username, next_path=next_path,
                            error="Formuläret hade gått ut. Försök igen.")
-    client = request.client.host if request.client else "unknown"
-    keys = (f"user:{username.lower()}", f"client:{client}")
+    client = client_address(request, state.settings.web.trusted_proxies)
     now = state.now()
     with state.sessions() as s:
         user = get_user(s, username) if username else None
-    wait = state.throttle.wait_seconds(*keys)
-    if user is not None and user.last_failed_at is not None:
+    wait = state.throttle.wait_seconds(username, client)
+    if user is not None and user.last_failed_at is not None:  # the account's lock, across processes
         until = user.last_failed_at + timedelta(seconds=lock_seconds(user.failed_logins, FREE_PER_USER))
         wait = max(wait, (until - now).total_seconds())
     if wait > 0:
         write_audit(state, user.username if user else "(okänd)", "login_locked", client=client)
         log.warning("web.login_locked", wait_seconds=round(wait, 1))
         return _login_page(request, status_code=429, username=username, next_path=next_path,
-                           error=f"För många misslyckade inloggningar. Vänta {math.ceil(wait)} sekunder och försök igen.")
+                           error=f"För många misslyckade inloggningar. Vänta {seconds_sv(wait)} och försök igen.")
     ok = verify_password(user.password_hash if user else None, password) and user is not None and user.active
     if not ok:
-        state.throttle.failed(*keys)
+        state.throttle.failed(username, client)
         if user is not None:
             with state.sessions.begin() as s:
                 row = get_user(s, user.username)
@@ -99,11 +100,14 @@ def login(
         return _login_page(request, status_code=401, username=username, next_path=next_path,
                            error="Fel användarnamn eller lösenord.")
     assert user is not None
-    state.throttle.succeeded(keys[0])
+    state.throttle.succeeded(username, client)
     with state.sessions.begin() as s:
         row = get_user(s, user.username)
         if row is not None:
             row.failed_logins, row.last_failed_at = 0, None
+    old_token = request.cookies.get(SESSION_COOKIE)
+    if old_token:  # the browser's earlier session (this or another account) ends with the new login
+        end_session_of_token(state.sessions, old_token)
     token, ws = create_session(state.sessions, user.username, now)
     request.state.user, request.state.web_session = to_web_user(user), ws
     write_audit(state, user.username, "login", client=client)

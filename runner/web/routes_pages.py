@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import structlog
 from fastapi import APIRouter, Depends, Form, Request
@@ -22,10 +23,33 @@ router = APIRouter()
 
 MAX_COMMENT = 2000
 CASE_PAGE_SIZE = 100
+RUN_PAGE_SIZE = 50
+AUDIT_PAGE_SIZE = 100
+MAX_ID = 2**31 - 1  # the ledger's integer ids (PostgreSQL INTEGER): anything larger exists nowhere
+MAX_PAGE = 1_000_000  # a page number past this is past the end of any list (and keeps OFFSET small)
+Rows = TypeVar("Rows")
 
 
 def _page_count(total: int, per_page: int) -> int:
     return max(1, math.ceil(total / per_page))
+
+
+def _paged(fetch: Callable[[int], tuple[Rows, int]], sida: int, per_page: int) -> tuple[Rows, int, int]:
+    """(rows, total, page) of the page asked for; a page past the end is the last page."""
+    page = min(max(sida, 1), MAX_PAGE)
+    rows, total = fetch(page)
+    last = _page_count(total, per_page)
+    if page > last:
+        page = last
+        rows, total = fetch(page)
+    return rows, total, page
+
+
+def _db_id(value: int) -> int:
+    """An id from an address or a form; one no row can have is simply not found."""
+    if not 1 <= value <= MAX_ID:
+        raise NotFound()
+    return value
 
 
 def _visible_robot_names(request: Request, user: WebUser) -> list[str]:
@@ -48,9 +72,11 @@ def next_runs(request: Request, robot: str, n: int = 3) -> list[datetime] | None
         return None
 
 
-def _forbidden(request: Request, user: WebUser, target: str) -> Forbidden:
+def _refused(request: Request, user: WebUser, robot: str, target: str) -> Exception:
+    """Refuse a run or case of `robot`, audited. To someone who may not even see the robot's runs the
+    answer is "not found", as for an id that does not exist: a 403 would tell which ids exist."""
     write_audit(web_state(request), user.username, "forbidden", target, path=request.url.path)
-    return Forbidden()
+    return Forbidden() if user.can_see_runs(robot) else NotFound()
 
 
 # -- Översikt ------------------------------------------------------------------------------------
@@ -86,10 +112,9 @@ def runs(request: Request, robot: str = "", status: str = "", sida: int = 1,
     infos = state.robots(names)
     robot = robot if robot in names else ""
     status = status if status in RUN_STATUS_LABELS else ""
-    sida = max(sida, 1)
-    per_page = 50
     with state.sessions() as s:
-        rows, total = q.list_runs(s, names, robot=robot or None, status=status or None, page=sida, per_page=per_page)
+        rows, total, sida = _paged(lambda p: q.list_runs(s, names, robot=robot or None, status=status or None, page=p,
+                                                         per_page=RUN_PAGE_SIZE), sida, RUN_PAGE_SIZE)
         problems = q.problem_runs(s, names, state.now() - timedelta(days=30))
     schedule = [
         {"robot": infos[n], "enabled": state.settings.robot_config(n).enabled, "next": next_runs(request, n),
@@ -97,7 +122,7 @@ def runs(request: Request, robot: str = "", status: str = "", sida: int = 1,
         for n in names
     ]
     return render(request, "runs.html", title="Körningar och schema", nav="korningar", runs=rows, total=total,
-                  page=sida, pages=_page_count(total, per_page), robots=[infos[n] for n in names], robot=robot,
+                  page=sida, pages=_page_count(total, RUN_PAGE_SIZE), robots=[infos[n] for n in names], robot=robot,
                   status=status, run_statuses=RUN_STATUS_LABELS, schedule=schedule, problems=problems, infos=infos)
 
 
@@ -115,28 +140,36 @@ def run_page(request: Request, run_id: str, status: str = "", sok: str = "", han
     state = web_state(request)
     run = _run_or_404(request, run_id)
     if not user.can_see_runs(run.robot):
-        raise _forbidden(request, user, f"run:{run.id}")
+        raise _refused(request, user, run.robot, f"run:{run.id}")
     info = state.robots([run.robot])[run.robot]
     status = status if status in STATUS_LABELS else ""
     sok = sok.strip()[:200]
-    sida = max(sida, 1)
     ctx: dict[str, Any] = {}
     with state.sessions() as s:
         counts = q.run_counts(s, run)
         needs_person = q.needs_person_count(s, run.id)
         if user.can_read_cases(run.robot):
             if status != q.NOT_REACHED:
-                cases, total = q.run_cases(s, run.id, status=status or None, query=sok or None,
-                                           include_handled=bool(hanterade), page=sida, per_page=CASE_PAGE_SIZE)
+                cases, total, sida = _paged(
+                    lambda p: q.run_cases(s, run.id, status=status or None, query=sok or None,
+                                          include_handled=bool(hanterade), page=p, per_page=CASE_PAGE_SIZE),
+                    sida, CASE_PAGE_SIZE)
             else:
-                cases, total = [], 0
+                cases, total, sida = [], 0, 1
             left, left_total = ([], 0)
             if status in ("", q.NOT_REACHED):
                 left, left_total = q.not_reached_items(s, run.id, query=sok or None)
             ctx.update(cases=cases, total=total, pages=_page_count(total, CASE_PAGE_SIZE), left=left,
                        left_total=left_total, handled=q.handled_count(s, run.id))
+            shown = {"view": "cases", "cases": len(cases) + len(left)}
         else:
-            ctx.update(failures=q.run_failures(s, run.id))
+            failures = q.run_failures(s, run.id)
+            ctx.update(failures=failures)
+            shown = {"view": "failures", "cases": len(failures)}
+    # a list of cases is personal data too (names in titles, amounts in summaries): one entry per view,
+    # with what was asked for, so the entry tells what was on the screen
+    write_audit(state, user.username, "view_run", f"run:{run.id}", status=status, sok=sok,
+                hanterade=bool(hanterade), page=sida, **shown)
     saved_cases, saved_minutes = q.saved(counts, info.minutes_saved_per_case)
     return render(request, "run.html", title=f"Körning {run.id}", nav="korningar", run=run, robot=info, counts=counts,
                   status=status, sok=sok, hanterade=hanterade, page=sida, saved_cases=saved_cases,
@@ -153,7 +186,7 @@ def run_export(request: Request, run_id: str, fmt: str, user: WebUser = Depends(
     if fmt not in ("html", "json"):
         raise NotFound()
     if not user.can_read_cases(run.robot):
-        raise _forbidden(request, user, f"run:{run.id}")
+        raise _refused(request, user, run.robot, f"run:{run.id}")
     data = build_run_export(state.sessions, state.settings, run.id, robot=state.robots([run.robot])[run.robot])
     write_audit(state, user.username, "export_report", f"run:{run.id}", format=fmt, via="web")
     filename = f"nattskift-{run.robot}-{run.id}.{fmt}"
@@ -168,7 +201,7 @@ def run_export(request: Request, run_id: str, fmt: str, user: WebUser = Depends(
 
 def _case_or_404(request: Request, item_id: int) -> Item:
     with web_state(request).sessions() as s:
-        item = s.get(Item, item_id)
+        item = s.get(Item, _db_id(item_id))
     if item is None:
         raise NotFound()
     return item
@@ -190,7 +223,7 @@ def case_page(request: Request, item_id: int, utfall: int | None = None, hantera
     state = web_state(request)
     item = _case_or_404(request, item_id)
     if not user.can_read_cases(item.robot):
-        raise _forbidden(request, user, f"{item.robot}:{item.key}")
+        raise _refused(request, user, item.robot, f"{item.robot}:{item.key}")
     with state.sessions() as s:
         history = q.case_history(s, item.id)
     selected = next((h for h in history if h.outcome.id == utfall), history[0] if history else None)
@@ -209,10 +242,10 @@ def mark_handled(request: Request, item_id: int, utfall: int = Form(...), kommen
     state = web_state(request)
     item = _case_or_404(request, item_id)
     if not user.can_read_cases(item.robot):
-        raise _forbidden(request, user, f"{item.robot}:{item.key}")
+        raise _refused(request, user, item.robot, f"{item.robot}:{item.key}")
     comment = kommentar.strip()[:MAX_COMMENT]
     with state.sessions.begin() as s:
-        outcome = s.get(Outcome, utfall)
+        outcome = s.get(Outcome, _db_id(utfall))
         if outcome is None or outcome.item_id != item.id:
             raise NotFound()
         s.add(Review(outcome_id=outcome.id, username=user.username, comment=comment, handled_at=state.now()))
@@ -227,16 +260,18 @@ def artifact(request: Request, item_id: int, outcome_id: int, index: int,
     state = web_state(request)
     item = _case_or_404(request, item_id)
     if not user.can_read_cases(item.robot):
-        raise _forbidden(request, user, f"{item.robot}:{item.key}")
+        raise _refused(request, user, item.robot, f"{item.robot}:{item.key}")
     with state.sessions() as s:
-        outcome = s.get(Outcome, outcome_id)
+        outcome = s.get(Outcome, _db_id(outcome_id))
     if outcome is None or outcome.item_id != item.id:
         raise NotFound()
     entries = _artifacts(outcome)
     if not 0 <= index < len(entries):
         raise NotFound()
-    root = Path(state.settings.data_dir).resolve()
-    path = (root / entries[index]["path"]).resolve()
+    # artifact paths are relative to the data folder, but only what is under artifacts/ is served: the
+    # folder also holds the ledger, the logs and the web secret key
+    root = (Path(state.settings.data_dir) / "artifacts").resolve()
+    path = (Path(state.settings.data_dir).resolve() / entries[index]["path"]).resolve()
     if not path.is_relative_to(root) or not path.is_file():
         raise NotFound()
     write_audit(state, user.username, "view_artifact", f"{item.robot}:{item.key}", item_id=item.id,
@@ -252,14 +287,19 @@ def artifact(request: Request, item_id: int, outcome_id: int, index: int,
 @router.get("/granskningslogg")
 def audit_log(request: Request, anvandare: str = "", handelse: str = "", arende: str = "", sida: int = 1,
               user: WebUser = Depends(current_user)) -> Response:
-    if not user.is_admin:
-        raise _forbidden(request, user, "audit_log")
     state = web_state(request)
-    sida = max(sida, 1)
+    if not user.is_admin:
+        write_audit(state, user.username, "forbidden", "audit_log", path=request.url.path)
+        raise Forbidden()
     handelse = handelse if handelse in AUDIT_ACTION_LABELS else ""
     with state.sessions() as s:
-        rows, total = q.audit_entries(s, username=anvandare.strip() or None, action=handelse or None,
-                                      target=arende.strip() or None, page=sida)
+        rows, total, sida = _paged(
+            lambda p: q.audit_entries(s, username=anvandare.strip() or None, action=handelse or None,
+                                      target=arende.strip() or None, page=p, per_page=AUDIT_PAGE_SIZE),
+            sida, AUDIT_PAGE_SIZE)
+    # who read whom is itself personal data: reading the log is logged
+    write_audit(state, user.username, "view_audit_log", "audit_log", anvandare=anvandare.strip()[:128],
+                handelse=handelse, arende=arende.strip()[:200], page=sida)
     return render(request, "audit.html", title="Granskningslogg", nav="granskningslogg", rows=rows, total=total,
-                  page=sida, pages=_page_count(total, 100), anvandare=anvandare, handelse=handelse, arende=arende,
+                  page=sida, pages=_page_count(total, AUDIT_PAGE_SIZE), anvandare=anvandare, handelse=handelse, arende=arende,
                   actions=AUDIT_ACTION_LABELS)

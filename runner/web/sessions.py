@@ -76,6 +76,11 @@ def end_session(sessions: sessionmaker[Session], session_id: str) -> None:
         s.execute(delete(web_sessions).where(web_sessions.c.id == session_id))
 
 
+def end_session_of_token(sessions: sessionmaker[Session], token: str) -> None:
+    """End the session a cookie's token belongs to, if it still exists."""
+    end_session(sessions, _digest(token))
+
+
 def end_user_sessions(sessions: sessionmaker[Session], username: str) -> None:
     with sessions.begin() as s:
         s.execute(delete(web_sessions).where(web_sessions.c.username == username))

@@ -40,7 +40,7 @@ def test_login_and_logout_end_the_session_for_real(page: Page, live: Live) -> No
     expect(page).to_have_url(re.compile(r"/login\?next="))
 
 
-def test_caseworker_sees_ronneys_cases_and_gets_403_on_harrys(page: Page, live: Live) -> None:
+def test_caseworker_sees_ronneys_cases_and_harrys_do_not_exist_for_her(page: Page, live: Live) -> None:
     login(page, live, "handlaggare")
     cards = page.locator("section.card h2")
     expect(cards).to_have_count(1)
@@ -64,9 +64,9 @@ def test_caseworker_sees_ronneys_cases_and_gets_403_on_harrys(page: Page, live: 
     assert (pnr in page.content()) is True, "the case page does not show the full personnummer"
 
     for url in (_case_url(live, "h0"), f"{live.url}/korningar/{live.demo.runs['harry']}"):
-        response = page.goto(url)
-        assert response is not None and response.status == 403
-        expect(page.get_by_role("heading", name="Ingen behörighet")).to_be_visible()
+        response = page.goto(url)  # 404, as for an id that does not exist: a 403 would tell which do
+        assert response is not None and response.status == 404
+        expect(page.get_by_role("heading", name="Sidan finns inte")).to_be_visible()
 
 
 def test_operations_sees_runs_and_failures_but_no_case_contents(page: Page, live: Live) -> None:

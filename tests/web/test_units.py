@@ -51,22 +51,24 @@ def test_lock_doubles_after_the_free_mistakes_up_to_15_minutes() -> None:
     assert [lock_seconds(n, 3) for n in (0, 3, 4, 5, 6, 13, 14, 40)] == [0, 0, 1, 2, 4, 512, 900, 900]
 
 
-def test_throttle_counts_per_account_and_per_client() -> None:
+def test_throttle_locks_the_account_and_throttles_the_address_only_for_names_tried_there() -> None:
     now = [T0]
     throttle = LoginThrottle(lambda: now[0])
     for _ in range(4):
-        throttle.failed("user:anna", "client:10.0.0.7")
-    assert throttle.wait_seconds("user:anna") == 1.0  # 4 failures: 1 s
-    assert throttle.wait_seconds("client:10.0.0.7") == 0.0  # a shared address gets 20 free mistakes
+        throttle.failed("anna", "10.0.0.7")
+    assert throttle.wait_seconds("anna", "10.0.0.7") == 1.0  # 4 failures of the account: 1 s
+    assert throttle.wait_seconds("Anna", "10.9.9.9") == 1.0  # from anywhere, whatever the case
     now[0] = T0 + timedelta(seconds=0.25)
-    assert throttle.wait_seconds("user:anna", "client:10.0.0.7") == 0.75
-    for _ in range(17):
-        throttle.failed("client:10.0.0.7")
-    assert throttle.wait_seconds("user:bertil", "client:10.0.0.7") == 1.0  # 21st failure from the address
-    throttle.succeeded("user:anna")
-    assert throttle.wait_seconds("user:anna") == 0.0
+    assert throttle.wait_seconds("anna", "10.0.0.7") == 0.75
+    for n in range(17):  # 21 failures from the address, over many names
+        throttle.failed(f"gissad{n}", "10.0.0.7")
+    assert throttle.wait_seconds("gissad3", "10.0.0.7") == 1.0  # a name tried there: throttled with the address
+    assert throttle.wait_seconds("gissad3", "10.0.0.8") == 0.0  # the same name from elsewhere: 1 failure, free
+    assert throttle.wait_seconds("bertil", "10.0.0.7") == 0.0  # a colleague behind the same address
+    throttle.succeeded("anna", "10.0.0.7")
+    assert throttle.wait_seconds("anna", "10.0.0.7") == 0.0
     now[0] = T0 + timedelta(hours=2)  # old failures are forgotten
-    assert throttle.wait_seconds("client:10.0.0.7") == 0.0
+    assert throttle.wait_seconds("gissad3", "10.0.0.7") == 0.0
 
 
 @pytest.fixture
