@@ -1,5 +1,7 @@
 """structlog set-up: JSON lines to a file per run, readable console output on a terminal.
 
+Log files are created owner-only (0600, `runner.private_files`): they name case references.
+
 `run_id`, `robot` and `item_key` are bound through contextvars by the engine. Every line, including
 stdlib loggers (APScheduler, uvicorn) and exception text, passes the redaction processor; tracebacks are
 rendered without local variables, which could hold passwords or personal data.
@@ -16,6 +18,7 @@ from typing import Any
 import structlog
 from structlog.tracebacks import ExceptionDictTransformer
 
+from runner.private_files import PrivateFileHandler, PrivateWatchedFileHandler, private_dir
 from runner.redact import redact_processor
 
 _FILE_HANDLER_NAME = "nattskift-run-file"
@@ -71,10 +74,10 @@ def configure_logging(level: str = "info", console: str = "auto", log_dir: Path 
         handler.setFormatter(_formatter(console=True))
         root.addHandler(handler)
     if log_dir is not None:
-        log_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(log_dir, ours=True)
         service = log_dir / "nattskift.jsonl"
         if not any(getattr(h, "baseFilename", None) == str(service.resolve()) for h in root.handlers):
-            handler = logging.handlers.WatchedFileHandler(service, encoding="utf-8")
+            handler = PrivateWatchedFileHandler(service, encoding="utf-8")
             handler.setFormatter(_formatter(console=False))
             root.addHandler(handler)
     for noisy in ("httpx", "httpcore", "asyncio", "apscheduler.executors.default"):
@@ -99,8 +102,8 @@ class _OnlyRun(logging.Filter):
 def attach_run_log(log_dir: Path, run_id: str) -> logging.Handler:
     """Start a JSON-lines file for one run: `<log_dir>/runs/<run_id>.jsonl`. Detach it with `detach`."""
     path = log_dir / "runs" / f"{run_id}.jsonl"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handler = logging.FileHandler(path, encoding="utf-8")
+    private_dir(path.parent, ours=True)
+    handler = PrivateFileHandler(path, encoding="utf-8")
     handler.set_name(f"{_FILE_HANDLER_NAME}:{run_id}")
     handler.addFilter(_OnlyRun(run_id))
     handler.setFormatter(_formatter(console=False))

@@ -18,6 +18,7 @@ from runner.engine.locks import RobotLocks
 from runner.engine.retry import RetryingTransport, goto_with_retry
 from runner.ledger.models import Item
 from runner.ledger.repo import Ledger
+from runner.private_files import private_dir, private_file
 from runner.settings import RobotConfig, Settings, SettingsError, SystemSettings
 
 
@@ -261,7 +262,7 @@ class WorkerContext:
         files: list[Path] = []
         if self._context is None:
             return files
-        self.artifacts_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(self.artifacts_dir, ours=True)  # screenshots and traces show whole pages of a case
         for system, page in list(self._pages.items()):
             if page.is_closed():
                 continue
@@ -274,7 +275,7 @@ class WorkerContext:
         trace = self.artifacts_dir / f"{name}-trace.zip"
         if await self._stop_chunk(trace):
             files.append(trace)
-        return files
+        return [private_file(f) for f in files]
 
     async def discard_attempt(self) -> None:
         await self._stop_chunk(None)

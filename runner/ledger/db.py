@@ -7,6 +7,7 @@ The schema is always brought to the newest Alembic revision on open: operators n
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,8 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+
+from runner.private_files import FILE_MODE, private_dir, private_file
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 _migrated: set[str] = set()
@@ -31,12 +34,22 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
+def _private_sqlite_file(path: Path) -> None:
+    """The ledger holds personal data: its folder 0700, the file 0600 (SQLite gives its -wal and -shm
+    files the database file's mode). An empty file is an empty SQLite database."""
+    private_dir(path.parent)
+    if not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, FILE_MODE))
+    for name in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        private_file(name)
+
+
 def make_engine(url: str, *, echo: bool = False) -> Engine:
     """An engine for `url`; creates the SQLite file's folder when needed."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            _private_sqlite_file(Path(parsed.database))
         engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine

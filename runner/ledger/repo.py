@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from runner.api import Outcome as OutcomeModel
 from runner.api import Status, WorkItem
+from runner.bidi import neutralise
 from runner.ledger.models import Item, Outcome, Run
 
 BATCH = 500
@@ -86,11 +87,11 @@ class Ledger:
         with self.sessions.begin() as s:
             run = s.get_one(Run, run_id)
             run.status = status
-            run.reason = reason
+            run.reason = neutralise(reason)
             run.ended_at = utcnow()
             run.counts = counts
             if report is not None:
-                run.report = report
+                run.report = neutralise(report)
         return counts
 
     def record_missed_run(self, robot: str, scheduled_for: datetime, reason: str) -> str:
@@ -192,6 +193,8 @@ class Ledger:
         now = utcnow()
         by_key: dict[str, WorkItem] = {}
         for wi in batch:
+            if neutralise(wi.title) != wi.title:  # the title is shown in every list of cases
+                wi = wi.model_copy(update={"title": neutralise(wi.title)})
             if wi.key in by_key:
                 stats["duplicate_key"] += 1
             by_key[wi.key] = wi
@@ -324,10 +327,10 @@ class Ledger:
                     key=it.key,
                     title=it.title,
                     status=outcome.status.value,
-                    summary=outcome.summary,
-                    findings=[f.model_dump(mode="json") for f in outcome.findings],
-                    evidence=[e.model_dump(mode="json") for e in outcome.evidence],
-                    links=[link.model_dump(mode="json") for link in outcome.links],
+                    summary=neutralise(outcome.summary),
+                    findings=neutralise([f.model_dump(mode="json") for f in outcome.findings]),
+                    evidence=neutralise([e.model_dump(mode="json") for e in outcome.evidence]),
+                    links=neutralise([link.model_dump(mode="json") for link in outcome.links]),
                     data=outcome.data,
                     artifacts=artifacts or [],
                     attempts=max(it.attempts, 1),
@@ -338,7 +341,7 @@ class Ledger:
             if dry_run:
                 it.state, it.claimed_by = "new", f"dry:{run_id}"
             else:
-                it.state, it.status, it.summary = "done", outcome.status.value, outcome.summary
+                it.state, it.status, it.summary = "done", outcome.status.value, neutralise(outcome.summary)
                 it.claimed_by = None
             it.updated_at = now
 

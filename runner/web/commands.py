@@ -140,6 +140,7 @@ def report(
     from runner.ledger.models import AuditEntry
     from runner.ledger.repo import Ledger, utcnow
     from runner.plugins import load_robots
+    from runner.private_files import private_dir, write_private_text
     from runner.web.queries import RobotInfo
     from runner.web.report import build_run_export, render_run_html
 
@@ -162,9 +163,8 @@ def report(
     if out is not None and str(out) == "-":
         sys.stdout.write(text)
         return
-    path = out or Path(settings.data_dir) / "reports" / f"{run.robot}-{run.id}.{fmt}"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    path = out or private_dir(Path(settings.data_dir) / "reports", ours=True) / f"{run.robot}-{run.id}.{fmt}"
+    write_private_text(path, text)  # a report names people: owner-only, as the ledger
     console.print(f"wrote {path}", highlight=False)
 
 

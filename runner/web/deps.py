@@ -18,6 +18,7 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session, sessionmaker
 
 from runner.ledger.models import AuditEntry
+from runner.private_files import private_dir, private_opener
 from runner.settings import Settings
 from runner.web.auth import WebUser, get_user, to_web_user
 from runner.web.queries import RobotInfo
@@ -194,12 +195,11 @@ def load_secret(settings: Settings) -> bytes:
     if settings.web.secret_key is not None:
         return settings.web.secret_key.get_secret_value().encode()
     path = Path(settings.data_dir) / "web-secret"
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
     if not path.exists():
         try:
-            with open(path, "x", encoding="utf-8") as fh:
+            with open(path, "x", encoding="utf-8", opener=private_opener) as fh:
                 fh.write(secrets.token_hex(32))
-            path.chmod(0o600)
         except FileExistsError:
             pass
     return path.read_text(encoding="utf-8").strip().encode()
