@@ -31,6 +31,7 @@ SEVERITY_LABELS = {"info": "Info", "warning": "Observera", "error": "Stopp"}
 AUDIT_ACTION_LABELS = {
     "view_case": "Öppnade ärende",
     "view_run": "Visade körningens ärenden",
+    "view_overview": "Visade ärenden som behöver en handläggare",
     "view_audit_log": "Läste granskningsloggen",
     "mark_handled": "Markerade som hanterat",
     "view_artifact": "Öppnade skärmbild eller spårning",

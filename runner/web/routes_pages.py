@@ -93,6 +93,8 @@ def overview(request: Request, user: WebUser = Depends(current_user)) -> Respons
     with state.sessions() as s:
         cards = q.overview(s, [infos[n] for n in names], now, state.settings.tz)
         start_here = q.start_here(s, readable) if readable else None
+    if start_here is not None and start_here.rows:  # the cases' titles and summaries: audited like a run page
+        write_audit(state, user.username, "view_overview", "overview", cases=len(start_here.rows))
     total_night = sum(c.saved_minutes for c in cards)
     total_month = sum(c.month_minutes for c in cards)
     return render(request, "overview.html", title="Översikt", nav="oversikt", cards=cards, now=now,

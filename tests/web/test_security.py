@@ -132,7 +132,7 @@ def test_every_view_of_a_page_with_personal_data_writes_one_audit_entry(site: Si
         "handlaggare": [f"/korningar/{run}", f"/korningar/{run}?status=prepared", f"/korningar/{run}?sok=EB-2025&hanterade=1",
                         f"/korningar/{run}?status=not_reached"],
         "drift": [f"/korningar/{run}"],  # the technical failures, with their case references
-        "admin": [f"/korningar/{run}", "/granskningslogg", "/granskningslogg?handelse=view_case"],
+        "admin": [f"/korningar/{run}", "/granskningslogg", "/granskningslogg?handelse=view_case", "/"],
     }
     for username, urls in views.items():
         client = logged_in(site, username)
@@ -140,19 +140,30 @@ def test_every_view_of_a_page_with_personal_data_writes_one_audit_entry(site: Si
         for url in urls:
             assert client.get(url).status_code == 200
         new = _audit_rows(site, username)[len(before):]
-        assert [(a, t) for a, t, _ in new] == [
-            ("view_audit_log" if url.startswith("/granskningslogg") else "view_run", "audit_log" if url.startswith("/granskningslogg") else f"run:{run}")
-            for url in urls
-        ], f"the views of {username} were not audited one by one"
+        assert [(a, t) for a, t, _ in new] == [_expected_entry(url, run) for url in urls], \
+            f"the views of {username} were not audited one by one"
+    # operations see the overview's numbers only, no case: nothing to audit there
+    drift = logged_in(site, "drift")
+    before = _audit_rows(site, "drift")
+    drift.get("/")
+    assert _audit_rows(site, "drift") == before
     # the filter a list was shown with is kept, so the entry says what was on screen
     handlaggare = _audit_rows(site, "handlaggare")
     assert handlaggare[-3][2].get("status") == "prepared"
 
 
+def _expected_entry(url: str, run: str) -> tuple[str, str]:
+    if url.startswith("/granskningslogg"):
+        return "view_audit_log", "audit_log"
+    if url == "/":  # Översikt's "Börja här": the cases that need a person, with titles and summaries
+        return "view_overview", "overview"
+    return "view_run", f"run:{run}"
+
+
 def _audit_rows(site: Site, username: str) -> list[tuple[str, str, dict[str, Any]]]:
     with site.sessions() as s:
         rows = s.execute(select(AuditEntry.action, AuditEntry.target, AuditEntry.detail)
-                         .where(AuditEntry.username == username, AuditEntry.action.in_(["view_run", "view_audit_log"]))
+                         .where(AuditEntry.username == username, AuditEntry.action.in_(["view_run", "view_audit_log", "view_overview"]))
                          .order_by(AuditEntry.id)).all()
     return [(a, t, d or {}) for a, t, d in rows]
 
