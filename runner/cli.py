@@ -434,6 +434,7 @@ def _mount_optional(module: str, attr: str) -> None:
 
 _mount_optional("runner.scheduler.commands", "register")
 _mount_optional("runner.web.commands", "register")
+_mount_optional("runner.workers.command", "register")
 _mount_optional("fixtures.cli", "fixtures_app")
 
 

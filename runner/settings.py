@@ -152,11 +152,32 @@ class SchedulerSettings(Section):
         default_factory=list, description="schedule only these robots; empty: every installed robot that is enabled"
     )
     max_parallel_runs: int = Field(default=4, ge=1, le=32, description="robots that may run at the same time")
+    standby: bool = Field(
+        default=False,
+        description="wait for the database lock as long as it takes (the second scheduler of an HA pair) instead "
+        "of refusing to start",
+    )
 
     @field_validator("timezone")
     @classmethod
     def _timezone(cls, v: str) -> str:
         return check_timezone(v)
+
+
+class WorkerSettings(Section):
+    """Leases, and work handed to `nattskift worker` processes on other machines (PostgreSQL only)."""
+
+    lease_seconds: float = Field(
+        default=30.0, ge=1, le=3600,
+        description="an item or run not renewed for this long may be taken over (renewed every third of it); "
+        "also procrastinate's stalled-worker timeout",
+    )
+    queue: bool = Field(
+        default=False, description="defer each run's items as procrastinate jobs that `nattskift worker` processes take"
+    )
+    local: bool = Field(
+        default=True, description="with queue = true: the process that fetched also works the queue itself"
+    )
 
 
 class SmtpSettings(Section):
@@ -217,6 +238,7 @@ class Settings(BaseSettings):
     browser: BrowserSettings = BrowserSettings()
     logging: LoggingSettings = LoggingSettings()
     scheduler: SchedulerSettings = SchedulerSettings()
+    workers: WorkerSettings = WorkerSettings()
     smtp: SmtpSettings = SmtpSettings()
     web: WebSettings = WebSettings()
     systems: dict[str, SystemSettings] = Field(default_factory=dict)

@@ -10,10 +10,11 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from runner.engine.core import AlreadyRunning, Engine, LedgerUnavailable, ProgressCallback, RunSummary
+from runner.ledger.repo import NightAlreadyRun
 from runner.plugins import add_robot_dirs, get_robot
 from runner.settings import Settings
 
-__all__ = ["AlreadyRunning", "Engine", "LedgerUnavailable", "RunSummary", "run_coroutine", "run_robot"]
+__all__ = ["AlreadyRunning", "Engine", "LedgerUnavailable", "NightAlreadyRun", "RunSummary", "run_coroutine", "run_robot"]
 T = TypeVar("T")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from pathlib import Path
@@ -10,14 +11,14 @@ from typing import Any
 
 import httpx
 import structlog
-from playwright.async_api import Browser, BrowserContext, Page
+from playwright.async_api import Browser, BrowserContext, Page, Request, Route
 from pydantic import BaseModel
 
 from runner.api import Robot, WorkItem, http_status
 from runner.engine.locks import RobotLocks
-from runner.engine.retry import RetryingTransport, goto_with_retry
+from runner.engine.retry import READ_ONLY_KEY, RetryingTransport, goto_with_retry
 from runner.ledger.models import Item
-from runner.ledger.repo import Ledger
+from runner.ledger.repo import LeaseLost, Ledger
 from runner.private_files import private_dir, private_file
 from runner.settings import RobotConfig, Settings, SettingsError, SystemSettings
 
@@ -26,12 +27,19 @@ from runner.settings import RobotConfig, Settings, SettingsError, SystemSettings
 FETCH_WORKER = "fetch"
 
 
+#: Requests that only read: they pass the write fence without a look at the lease.
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+#: Checks (and renews) the worker's lease on an item right before a write leaves for a target system.
+Fence = Callable[[Item], bool]
+
+
 class ItemCheckpoints:
-    """Per-item checkpoints, written to the ledger the moment they are marked."""
+    """Per-item checkpoints, written to the ledger the moment they are marked, only while the worker's
+    lease on the item holds (LeaseLost otherwise)."""
 
     def __init__(self, ledger: Ledger, item: Item) -> None:
         self._ledger = ledger
-        self._item_id = item.id
+        self._row = item
         self._values: dict[str, Any] = dict(item.checkpoints or {})
 
     def get(self, name: str) -> Any | None:
@@ -41,7 +49,7 @@ class ItemCheckpoints:
         return name in self._values
 
     def mark(self, name: str, value: Any = True) -> None:
-        self._ledger.set_checkpoint(self._item_id, name, value)
+        self._ledger.set_checkpoint(self._row, name, value)
         self._values[name] = value
 
 
@@ -74,6 +82,7 @@ class WorkerContext:
         worker: str,
         artifacts_root: Path,
         locks: RobotLocks | None = None,
+        fence: Fence | None = None,
     ) -> None:
         self.robot = robot
         self.settings = robot_settings
@@ -97,6 +106,9 @@ class WorkerContext:
         self._items_in_context = self._items_on_pages = 0
         self._logged_in: set[str] = set()  # systems logged in within the current context
         self._locks = locks or RobotLocks(robot.name)
+        self._fence = fence
+        self.row: Item | None = None  # the ledger row of the item in hand, with this worker's lease
+        self.lease_lost = False  # set when the lease on the item in hand is found taken over
 
     # -- time and settings -----------------------------------------------------------------------
 
@@ -125,6 +137,8 @@ class WorkerContext:
             self._context = await self._browser.new_context(locale="sv-SE", timezone_id=self.app_settings.timezone)
             self._context.set_default_timeout(bs.timeout_ms)
             self._context.set_default_navigation_timeout(bs.navigation_timeout_ms)
+            if self._fence is not None:
+                await self._context.route("**/*", self._fence_route)
             if self._attempt_title is not None:
                 await self._start_chunk()
         return self._context
@@ -141,6 +155,33 @@ class WorkerContext:
         else:
             await self._context.tracing.start_chunk(title=self._attempt_title)
         self._chunk_open = True
+
+    # -- the write fence ---------------------------------------------------------------------------
+
+    def lease_holds(self) -> bool:
+        """True while this worker still holds the item in hand (checked in the ledger, and renewed)."""
+        if self.row is None or self._fence is None:
+            return True
+        if not self.lease_lost and self._fence(self.row):
+            return True
+        self.lease_lost = True
+        return False
+
+    async def _fence_route(self, route: Route, request: Request) -> None:
+        """Every request that could write into a target system passes here first: a worker whose lease
+        ran out (it froze, another machine took the item over) stops before the write leaves."""
+        if request.method in SAFE_METHODS or self.lease_holds():
+            await route.continue_()
+            return
+        self.log.warning("item.write_fenced", method=request.method)
+        await route.abort("blockedbyclient")
+
+    async def _fence_http(self, request: httpx.Request) -> None:
+        if request.method in SAFE_METHODS or request.extensions.get(READ_ONLY_KEY) is True:
+            return
+        if not self.lease_holds():
+            self.log.warning("item.write_fenced", method=request.method)
+            raise LeaseLost(f"item {self.row.id if self.row else '?'}: the lease is no longer this worker's")
 
     async def page(self, system: str) -> Page:
         page = self._pages.get(system)
@@ -194,7 +235,9 @@ class WorkerContext:
         if client is None or client.is_closed:
             bs = self.app_settings.browser
             transport = RetryingTransport(self.read_retries, bs.read_retry_backoff_seconds)
-            client = httpx.AsyncClient(base_url=self.system(system).url, timeout=30.0, transport=transport)
+            hooks = {"request": [self._fence_http]} if self._fence is not None else {}
+            client = httpx.AsyncClient(base_url=self.system(system).url, timeout=30.0, transport=transport,
+                                       event_hooks=hooks)
             self._http[system] = client
         return client
 
@@ -202,11 +245,12 @@ class WorkerContext:
 
     def begin_item(self, ledger: Ledger, row: Item) -> None:
         self.item = WorkItem(key=row.key, title=row.title, data=row.data or {})
+        self.row, self.lease_lost = row, False
         self.checkpoints = ItemCheckpoints(ledger, row)
         self.artifacts_dir = self.artifacts_root / f"item-{row.id}"
 
     def end_item(self) -> None:
-        self.item = None
+        self.item = self.row = None
         self.checkpoints = NoCheckpoints()
         self._items_in_context += 1
         self._items_on_pages += 1

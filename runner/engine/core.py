@@ -7,20 +7,25 @@ Promises it keeps (each tested):
   context and backoff, and the last failure keeps a screenshot and a Playwright trace; an item that
   failed is tried again by the next run, fetched again or not;
 - K consecutive technical failures stop the run ("Systemet verkar nere") and leave the rest `new`;
-- a deadline, a signal or a stop event stops claiming; items in flight finish; the rest stay `new`.
+- a deadline, a signal or a stop event stops claiming; items in flight finish; the rest stay `new`;
+- a run is the robot's one `running` run (the database refuses a second); a run whose owner is gone (a
+  dead pid here, or a lease nobody renews) is taken over and its items resumed;
+- every item is worked under a lease renewed every third of `workers.lease_seconds`; an outcome or
+  checkpoint is recorded only while the lease is the worker's own, and (PostgreSQL) every request that
+  could write into a target system checks it first, so a worker that lost its item writes nothing more;
+- with `workers.queue` the items are deferred as procrastinate jobs (runner/workers) instead.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import socket
 import threading
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -46,21 +51,36 @@ from runner.engine.context import FETCH_WORKER, WorkerContext
 from runner.engine.locks import RobotLocks
 from runner.failure_text import failed_case_summary, fetch_failed_reason, log_fields, technical_detail
 from runner.ledger.db import open_database
-from runner.ledger.models import Item
-from runner.ledger.repo import Ledger
+from runner.ledger.models import Item, Run
+from runner.ledger.repo import LeaseLost, Ledger, RunBusy
 from runner.logging import attach_run_log, detach
-from runner.proc import pid_alive
+from runner.proc import process_name, split_name
 from runner.settings import Settings, SettingsError, validate_robot_settings
 from runner.swedish import count
 
 log = structlog.get_logger("runner.engine")
 ProgressCallback = Callable[..., None]
-#: A run on another host that has touched no item for this long is taken to be dead.
-OTHER_HOST_SILENCE = timedelta(minutes=15)
 
 
 class AlreadyRunning(RuntimeError):
-    """Another live process is running this robot against the same ledger."""
+    """Another live process is running this robot against the same ledger. `run` is that run (None when
+    it ended meanwhile); `lease_until` says when it may be taken over if it stops renewing its lease."""
+
+    def __init__(self, run: Run | None, lease_seconds: float) -> None:
+        self.run = run
+        self.lease_until = run.lease_until if run is not None else None
+        if run is None:
+            super().__init__("another run of the robot kept starting at the same time; try again")
+            return
+        who = run.owner or f"{run.host}:{run.pid}"
+        super().__init__(
+            f"robot {run.robot} is already running (run {run.id}, process {who}); a process that stops renewing "
+            f"its lease ({lease_seconds:g} s) is taken over by the next start"
+        )
+
+
+class QueueNeedsPostgres(SettingsError):
+    """`workers.queue` with a SQLite ledger: a wrong setting, named."""
 
 
 class LedgerUnavailable(RuntimeError):
@@ -127,6 +147,19 @@ class Engine:
         self._consecutive_failures = 0
         self._claimed = 0
         self._wake = asyncio.Event()
+        self.owner = process_name()
+        self.lease_seconds = settings.workers.lease_seconds
+        #: Work is deferred to procrastinate jobs (PostgreSQL, `workers.queue`); a dry run stays local.
+        self.queued = settings.workers.queue and not dry_run
+        if self.queued and not self.ledger.shared:
+            raise QueueNeedsPostgres(
+                "setting 'workers.queue': the job queue needs PostgreSQL ([database] url = \"postgresql://…\"); "
+                "with SQLite, one machine does all the work (set workers.queue = false)"
+            )
+        self.owns_run = True  # False in a `nattskift worker`: it works jobs of runs that others own
+        self._run_lost = False
+        self._holding: set[WorkerContext] = set()
+        self._item_tasks: dict[str, asyncio.Task[Status | None]] = {}
 
     # -- stopping --------------------------------------------------------------------------------
 
@@ -135,6 +168,9 @@ class Engine:
             self._stop_reason = reason
             self._stop_cause = cause
             log.info("run.stop_requested", cause=cause)
+            if self.queued and self.run_id:  # every worker of the run, on every machine, stops too
+                with contextlib.suppress(SQLAlchemyError):
+                    self.ledger.request_run_stop(self.run_id, reason)
         self._wake.set()
 
     def _stopping(self) -> bool:
@@ -162,25 +198,58 @@ class Engine:
 
     # -- the run ---------------------------------------------------------------------------------
 
-    def _resume_dead_runs(self) -> int:
-        host, me = socket.gethostname(), os.getpid()
-        for run in self.ledger.unfinished_runs(self.name):
-            if run.host == host and run.pid and run.pid != me and pid_alive(run.pid):
-                raise AlreadyRunning(f"robot {self.name} is already running (run {run.id}, pid {run.pid})")
-            if run.host != host:
-                # Another machine's run: its pid cannot be checked from here, so judge by recent work.
-                last = self.ledger.last_activity(run.id)
-                if last is not None and datetime.now(UTC) - last < OTHER_HOST_SILENCE:
-                    minutes = int((datetime.now(UTC) - last).total_seconds() // 60)
-                    raise AlreadyRunning(
-                        f"robot {self.name} is running on {run.host} (run {run.id}, active {minutes} min ago); "
-                        f"if that machine is down, start again after {int(OTHER_HOST_SILENCE.total_seconds() // 60)} "
-                        "minutes of silence"
-                    )
-            self.ledger.close_dead_run(run.id, "Körningen avbröts oväntat; ärendena som inte hanns med tas i nästa körning")
-            log.warning("run.resumed_dead_run", dead_run=run.id)
-        released = self.ledger.release_in_progress(self.name)
-        return self.ledger.pending_count(self.name) if released >= 0 else 0
+    def _begin(self) -> int:
+        """Start this run as the robot's one running run, taking over a run whose owner is gone; release
+        the items gone holders left. Returns how many items wait from earlier runs."""
+        for _ in range(5):
+            try:
+                self.run_id = self.ledger.start_run(
+                    self.name, dry_run=self.dry_run, trigger=self.trigger, scheduled_for=self.scheduled_for,
+                    deadline=self.deadline, owner=self.owner, lease_seconds=self.lease_seconds, queued=self.queued,
+                )
+                break
+            except RunBusy as busy:
+                run = busy.run
+                if not self.ledger.run_is_stale(run):
+                    raise AlreadyRunning(run, self.lease_seconds) from None
+                host = (split_name(run.owner) or (run.host or "", 0))[0]
+                where = f" på {host}" if host and host != socket.gethostname() else ""
+                reason = (f"Körningen avbröts oväntat (processen{where} slutade svara); "
+                          "ärendena som inte hanns med tas i nästa körning")
+                if self.ledger.take_over_run(run, reason):
+                    log.warning("run.resumed_dead_run", dead_run=run.id, owner=run.owner)
+        else:
+            raise AlreadyRunning(self.ledger.running_run(self.name), self.lease_seconds)
+        self.ledger.release_abandoned(self.name)
+        return self.ledger.pending_count(self.name)
+
+    # -- leases ----------------------------------------------------------------------------------
+
+    async def _heartbeat(self) -> None:
+        """Renew the run's lease and the lease of every item in hand, every third of the lease. A lease
+        found taken over stops that work at once: its item is dropped unrecorded, a lost run stops."""
+        while True:
+            await asyncio.sleep(self.lease_seconds / 3)
+            self.renew_leases()
+
+    def renew_leases(self) -> None:
+        try:
+            if self.owns_run and not self.ledger.renew_run(self.run_id, self.owner, self.lease_seconds):
+                self._run_lost = True
+                log.error("run.lease_lost")
+                self.request_stop("Körningen togs över av en annan process när den slutade svara")
+            for wctx in list(self._holding):
+                if wctx.row is not None and not self.ledger.renew(wctx.row, self.lease_seconds):
+                    self._lose_item(wctx)
+        except SQLAlchemyError as exc:  # the database is away: the fence decides once it is back
+            log.warning("lease.renew_failed", error=technical_detail(exc))
+
+    def _lose_item(self, wctx: WorkerContext) -> None:
+        log.warning("item.lease_lost", worker=wctx.worker)
+        wctx.lease_lost = True
+        task = self._item_tasks.get(wctx.worker)
+        if task is not None and not task.done():
+            task.cancel()
 
     def _ledger_unavailable(self, exc: SQLAlchemyError) -> LedgerUnavailable:
         detail = technical_detail(getattr(exc, "orig", None) or exc)
@@ -192,16 +261,10 @@ class Engine:
 
     async def run(self) -> RunSummary:
         try:
-            pending = self._resume_dead_runs()
-            self.run_id = self.ledger.start_run(
-                self.name,
-                dry_run=self.dry_run,
-                trigger=self.trigger,
-                scheduled_for=self.scheduled_for,
-                deadline=self.deadline,
-            )
+            pending = self._begin()
         except SQLAlchemyError as exc:
             raise self._ledger_unavailable(exc) from None
+        heartbeat = asyncio.create_task(self._heartbeat(), name="nattskift-leases")
         started = datetime.now(UTC)
         log_dir = self.settings.data_dir / "logs"
         handler = attach_run_log(log_dir, self.run_id)
@@ -213,9 +276,10 @@ class Engine:
                 browser = await launch(pw, self.settings.browser)
                 self._check_browser_version(browser)
                 try:
+                    work = self._dispatch if self.queued else self._process_all
                     if pending:
                         self.progress("resume", total=pending)
-                        await self._process_all(browser)
+                        await work(browser)
                     if not self._stopping():
                         fetched = await self._fetch(browser)
                         if Status.failed in self.robot.reprocess_statuses and not self.dry_run:
@@ -224,7 +288,7 @@ class Engine:
                                 fetched["failed_retried"] += retried
                                 log.info("run.failed_items_retried", count=retried)
                     if not self._stopping():
-                        await self._process_all(browser)
+                        await work(browser)
                     report = await self._report(browser)
                 finally:
                     await browser.close()
@@ -243,6 +307,11 @@ class Engine:
             log.exception("run.crashed")
             raise
         finally:
+            heartbeat.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await heartbeat
+            if self._run_lost:
+                status = "interrupted"
             counts, reason = self._finish(status, reason, report)
             ended = datetime.now(UTC)
             log.info("run.finished", status=status, counts=counts, seconds=round((ended - started).total_seconds(), 2))
@@ -271,7 +340,10 @@ class Engine:
             left = self.ledger.pending_count(self.name)
             if left and reason is not None:
                 reason = f"{reason}; {count(left, 'ärende', 'ärenden', space=' ')} ligger kvar till nästa körning"
-            return self.ledger.finish_run(self.run_id, status, reason, report), reason
+            return self.ledger.finish_run(self.run_id, status, reason, report, owner=self.owner), reason
+        except LeaseLost:
+            log.error("run.taken_over_not_finished")  # the process that took it over closed it
+            return self.ledger.run_counts(self.run_id), reason
         except SQLAlchemyError:
             log.error("run.finish_not_recorded")
             return {}, reason
@@ -281,8 +353,14 @@ class Engine:
         if abs(major - PAIRED_MAJOR) > 3:
             log.warning("browser.version_mismatch", version=browser.version, paired_major=PAIRED_MAJOR)
 
+    def worker_context(self, browser: Browser, worker: str) -> WorkerContext:
+        """A context for one worker slot (used by `nattskift worker`, which keeps them across runs)."""
+        return self._context(browser, worker)
+
     def _context(self, browser: Browser | None, worker: str) -> WorkerContext:
+        fence = (lambda row: self.ledger.renew(row, self.lease_seconds)) if self.ledger.shared else None
         return WorkerContext(
+            fence=fence,
             robot=self.robot,
             robot_settings=self.robot_settings,
             config=self.config,
@@ -355,22 +433,80 @@ class Engine:
             await asyncio.gather(*(w.close() for w in workers), return_exceptions=True)
 
     async def _worker(self, wctx: WorkerContext) -> None:
+        claimant = f"{self.owner}:{wctx.worker}"
         while not self._stopping():
             if self.limit is not None and self._claimed >= self.limit:
                 return
-            row = self.ledger.claim_next(self.name, self.run_id, wctx.worker, dry_run=self.dry_run)
+            row = self.ledger.claim_next(self.name, self.run_id, claimant, dry_run=self.dry_run,
+                                         lease_seconds=self.lease_seconds)
             if row is None:
-                return
+                if not await self._wait_for_others():
+                    return
+                continue
             self._claimed += 1
-            with structlog.contextvars.bound_contextvars(item_key=row.key):
-                wctx.begin_item(self.ledger, row)
-                try:
-                    status = await self._process_item(wctx, row)
-                finally:
-                    wctx.end_item()
-                await wctx.refresh_if_due()
+            status = await self.work_item(wctx, row)
             if status is not None:
                 self.progress("item", status=status.value)
+
+    async def _dispatch(self, browser: Browser) -> None:
+        """Queue mode: a procrastinate job per unfinished item, worked by `nattskift worker` processes (and,
+        with `workers.local`, by this process too); returns when every item of the run is done or the run
+        stopped and its items in flight have finished."""
+        from runner.workers.dispatch import dispatch
+
+        await dispatch(self, browser)
+
+    async def _wait_for_others(self) -> bool:
+        """Nothing claimable, but another process holds items of this robot (PostgreSQL): wait until the
+        first of their leases could run out, so a dead holder's items are taken over, not stranded.
+        False when nothing is held elsewhere (the work is done)."""
+        if not self.ledger.shared or self.dry_run:
+            return False
+        until = self.ledger.held_elsewhere(self.name, self.owner)
+        if until is None:
+            return False
+        log.info("run.waiting_for_other_workers")
+        await self._sleep(min(self.lease_seconds / 3, max(0.1, (until - datetime.now(UTC)).total_seconds() + 0.1)))
+        return True
+
+    def adopt_run(self, run_id: str) -> bool:
+        """In a worker: take on the run a job belongs to (its dry-run flag, deadline and stop state). False
+        when that run is over or was asked to stop: the job then leaves its item for the next run."""
+        run = self.ledger.get_run(run_id)
+        if run is None or run.status != "running" or run.stop_reason:
+            return False
+        if run_id != self.run_id:
+            self.run_id, self.dry_run, self.deadline = run_id, run.dry_run, run.deadline
+            self._stop_reason, self._consecutive_failures = None, 0
+        return not self._stopping()
+
+    async def work_item(self, wctx: WorkerContext, row: Item) -> Status | None:
+        """Process one claimed item under its lease; a lease found taken over drops it unrecorded (the
+        worker that took it over reads back and does it)."""
+        with structlog.contextvars.bound_contextvars(item_key=row.key):
+            wctx.begin_item(self.ledger, row)
+            self._holding.add(wctx)
+            task = asyncio.create_task(self._process_item(wctx, row))
+            self._item_tasks[wctx.worker] = task
+            status: Status | None = None
+            try:
+                status = await task
+            except asyncio.CancelledError:
+                current = asyncio.current_task()
+                if not wctx.lease_lost or (current is not None and current.cancelling()):
+                    raise
+                await wctx.discard_attempt()
+                await wctx.reset_browser()
+            except LeaseLost:
+                log.warning("item.dropped_lease_lost")
+                await wctx.discard_attempt()
+                await wctx.reset_browser()
+            finally:
+                self._holding.discard(wctx)
+                self._item_tasks.pop(wctx.worker, None)
+                wctx.end_item()
+            await wctx.refresh_if_due()
+        return status
 
     async def _process_item(self, wctx: WorkerContext, row: Item) -> Status | None:
         item = wctx.item
@@ -393,22 +529,26 @@ class Engine:
                 self._record(row, exc.to_outcome())
                 log.info("item.needs_attention", code=exc.code)
                 return Status.needs_attention
+            except LeaseLost:
+                raise
             except StopRun as exc:
                 await wctx.discard_attempt()
-                self.ledger.release(row.id)
+                self.ledger.release(row)
                 log.error("run.stopped_by_robot", **log_fields(exc, self.settings.systems))
                 self.request_stop(exc.message_sv, stop_cause(exc))
                 return None
             except (SQLAlchemyError, SettingsError, asyncio.CancelledError):
                 raise
             except Exception as exc:
-                attempts = self.ledger.count_attempt(row.id)
+                if wctx.lease_lost:  # the fence stopped a write: this worker no longer holds the item
+                    raise LeaseLost(f"item {row.id} was taken over") from None
+                attempts = self.ledger.count_attempt(row)
                 self._consecutive_failures += 1
                 log.warning("item.attempt_failed", attempt=attempts, **log_fields(exc, self.settings.systems))
                 if self._consecutive_failures >= self.config.circuit_breaker:
                     await wctx.discard_attempt()
                     await wctx.reset_browser()
-                    self.ledger.release(row.id)
+                    self.ledger.release(row)
                     self.request_stop(
                         f"Systemet verkar nere: {self._consecutive_failures} tekniska fel i rad, körningen stoppades",
                         "system_down",
@@ -424,10 +564,12 @@ class Engine:
                 await wctx.reset_browser()
                 await self._sleep(self.config.retry_backoff_seconds * 2 ** (attempts - 1))
                 if self._stopping():
-                    self.ledger.release(row.id)
+                    self.ledger.release(row)
                     return None
                 continue
             await wctx.discard_attempt()
+            if wctx.lease_lost:
+                raise LeaseLost(f"item {row.id} was taken over")
             self._consecutive_failures = 0
             self._record(row, outcome)
             log.info("item.done", status=outcome.status.value)

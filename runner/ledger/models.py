@@ -1,7 +1,9 @@
 """The ledger's tables. Changing them needs an Alembic migration in runner/ledger/migrations.
 
-- runs:      one row per run of a robot (also a `missed` row for a nightly run that never started)
-- items:     one row per (robot, key): the work item and its current state; never deleted
+- runs:      one row per run of a robot (also a `missed` row for a nightly run that never started); at
+             most one `running` per robot, held under a renewed lease by its owner process
+- items:     one row per (robot, key): the work item and its current state; never deleted; worked under
+             a lease (claimed_by + lease token) that fences its outcome and checkpoints
 - outcomes:  one row per item per run that finished it: the history staff see across nights
 - reviews:   "Markera som hanterad" on an outcome: who, when, comment
 - audit_log: who opened which case, and other security-relevant actions
@@ -13,7 +15,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
@@ -47,6 +49,11 @@ class Base(DeclarativeBase):
 
 class Run(Base):
     __tablename__ = "runs"
+    __table_args__ = (
+        # One running run per robot, whoever starts it: the database refuses a second (issue 20).
+        Index("uq_runs_one_running", "robot", unique=True, sqlite_where=text("status = 'running'"),
+              postgresql_where=text("status = 'running'")),
+    )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     robot: Mapped[str] = mapped_column(String(64), index=True)
@@ -62,6 +69,10 @@ class Run(Base):
     report: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # the robot's own report data
     host: Mapped[str | None] = mapped_column(String(255))
     pid: Mapped[int | None] = mapped_column(Integer)
+    owner: Mapped[str | None] = mapped_column(String(255))  # "host:pid" of the process running it
+    lease_until: Mapped[datetime | None]  # renewed while it runs; past it, another process may take over
+    stop_reason: Mapped[str | None] = mapped_column(Text)  # set: every worker of the run stops (Swedish)
+    queued: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # worked by `nattskift worker`
 
     outcomes: Mapped[list[Outcome]] = relationship(back_populates="run")
 
@@ -84,8 +95,10 @@ class Item(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     checkpoints: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     run_id: Mapped[str | None] = mapped_column(String(32), index=True)  # the run that last fetched or claimed it
-    claimed_by: Mapped[str | None] = mapped_column(String(128))
+    claimed_by: Mapped[str | None] = mapped_column(String(255))  # "host:pid:slot" of the worker
     claimed_at: Mapped[datetime | None]
+    lease: Mapped[str | None] = mapped_column(String(32))  # the claim's token: writes are fenced by it
+    lease_until: Mapped[datetime | None]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
@@ -109,6 +122,7 @@ class Outcome(Base):
     artifacts: Mapped[list[Any]] = mapped_column(JSON, default=list)  # paths relative to data_dir
     attempts: Mapped[int] = mapped_column(Integer, default=1)
     error: Mapped[str | None] = mapped_column(Text)  # exception type and redacted message, for operations
+    worker: Mapped[str | None] = mapped_column(String(255))  # "host:pid:slot" that recorded it, for operations
     recorded_at: Mapped[datetime]
 
     run: Mapped[Run] = relationship(back_populates="outcomes")

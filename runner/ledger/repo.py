@@ -11,18 +11,43 @@ import socket
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import exists, func, select, update
+from sqlalchemy import ColumnElement, DateTime, Interval, exists, func, literal, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from runner.api import Outcome as OutcomeModel
 from runner.api import Status, WorkItem
 from runner.bidi import neutralise
-from runner.ledger.models import Item, Outcome, Run
+from runner.ledger.models import Item, Outcome, Run, UTCDateTime
+from runner.proc import known_dead, process_name, same_process, split_name
 
 BATCH = 500
+#: How long a claim or a run holds without being renewed, unless the caller says otherwise.
+DEFAULT_LEASE_SECONDS = 30.0
+
+
+class LeaseLost(RuntimeError):
+    """This worker no longer holds the item (or run): its lease ran out and another worker took it over.
+    Nothing more may be written for it, in the ledger or in a target system."""
+
+
+class RunBusy(RuntimeError):
+    """Another run of the robot is `running` (the database allows one)."""
+
+    def __init__(self, run: Run) -> None:
+        self.run = run
+        super().__init__(f"run {run.id} of {run.robot} is running ({run.owner or run.host})")
+
+
+class NightAlreadyRun(RuntimeError):
+    """The scheduled start was already run to the end (or recorded missed) by another process."""
+
+    def __init__(self, run_id: str) -> None:
+        self.run_id = run_id
+        super().__init__(f"this scheduled start already ran (run {run_id})")
 
 
 def not_reached_filter(run_id: str) -> list[Any]:
@@ -50,6 +75,23 @@ class Ledger:
         self.sessions = sessions
         self.dialect = sessions.kw["bind"].dialect.name
 
+    # -- time: leases are judged by the database's clock where several machines share it ------------
+
+    @property
+    def shared(self) -> bool:
+        """True when other machines may share this ledger (PostgreSQL): leases are judged by its clock,
+        and a silent holder is taken over when its lease runs out. SQLite is one machine: a holder is
+        alive while its process is."""
+        return self.dialect == "postgresql"
+
+    def _now(self) -> Any:
+        return func.clock_timestamp(type_=UTCDateTime()) if self.shared else utcnow()
+
+    def _until(self, seconds: float) -> Any:
+        if self.shared:
+            return func.clock_timestamp(type_=DateTime(timezone=True)) + literal(timedelta(seconds=seconds), Interval())
+        return utcnow() + timedelta(seconds=seconds)
+
     # -- runs ------------------------------------------------------------------------------------
 
     def start_run(
@@ -60,17 +102,146 @@ class Ledger:
         trigger: str = "manual",
         scheduled_for: datetime | None = None,
         deadline: datetime | None = None,
+        owner: str | None = None,
+        lease_seconds: float = DEFAULT_LEASE_SECONDS,
+        queued: bool = False,
     ) -> str:
+        """Insert the robot's one `running` run, held by `owner` under a lease.
+
+        The database allows one running run per robot: RunBusy names the one that is. A scheduled start
+        whose time already ran to the end (or was recorded missed) raises NightAlreadyRun. Both checks
+        are made in the inserting transaction, after the insert, so two processes can never both pass.
+        """
         run_id = new_run_id()
+        for _ in range(3):
+            try:
+                with self.sessions.begin() as s:
+                    s.add(
+                        Run(
+                            id=run_id,
+                            robot=robot,
+                            status="running",
+                            trigger=trigger,
+                            dry_run=dry_run,
+                            started_at=utcnow(),
+                            scheduled_for=scheduled_for,
+                            deadline=deadline,
+                            counts={},
+                            host=socket.gethostname(),
+                            pid=os.getpid(),
+                            owner=owner or process_name(),
+                            lease_until=self._until(lease_seconds),
+                            queued=queued,
+                        )
+                    )
+                    s.flush()
+                    if scheduled_for is not None and trigger == "schedule":
+                        done = s.scalar(
+                            select(Run.id).where(Run.robot == robot, Run.scheduled_for == scheduled_for,
+                                                 Run.status.in_(("completed", "missed")), Run.id != run_id).limit(1)
+                        )
+                        if done is not None:
+                            raise NightAlreadyRun(done)
+                return run_id
+            except IntegrityError:
+                running = self.running_run(robot)
+                if running is not None:
+                    raise RunBusy(running) from None
+        raise RuntimeError(f"could not start a run of {robot}: the ledger kept refusing the insert")
+
+    def running_run(self, robot: str) -> Run | None:
+        with self.sessions() as s:
+            return s.scalar(select(Run).where(Run.robot == robot, Run.status == "running"))
+
+    def run_is_stale(self, run: Run) -> bool:
+        """True when `run`'s owner is gone: a dead process on this machine, or (PostgreSQL) a lease that
+        ran out. On SQLite a live process on this machine is alive however long it is silent."""
+        owner = run.owner or (f"{run.host}:{run.pid}" if run.host and run.pid else None)
+        if known_dead(owner):
+            return True
+        host_pid = split_name(owner)
+        if not self.shared and host_pid is not None and host_pid[0] == socket.gethostname():
+            return False
+        return self._expired(Run, run.id)
+
+    def _expired(self, table: type[Run] | type[Item], row_id: Any) -> bool:
+        with self.sessions() as s:
+            until = s.scalar(select(table.lease_until).where(table.id == row_id))
+            if until is None:
+                return True
+            return bool(s.scalar(select(table.lease_until < self._now()).where(table.id == row_id)))
+
+    def take_over_run(self, run: Run, reason: str) -> bool:
+        """Close a stale run as interrupted, unless its owner renewed it since `run` was read."""
+        with self.sessions.begin() as s:
+            res = s.execute(
+                update(Run)
+                .where(Run.id == run.id, Run.status == "running", Run.owner.is_not_distinct_from(run.owner),
+                       Run.lease_until.is_not_distinct_from(run.lease_until))
+                .values(status="interrupted", reason=reason, ended_at=utcnow(), counts=dict(self._counts(s, run.id)))
+            )
+            return (res.rowcount or 0) == 1
+
+    def renew_run(self, run_id: str, owner: str, lease_seconds: float = DEFAULT_LEASE_SECONDS) -> bool:
+        """Extend the run's lease; False when the run is no longer this owner's (taken over, closed)."""
+        with self.sessions.begin() as s:
+            res = s.execute(
+                update(Run).where(Run.id == run_id, Run.owner == owner, Run.status == "running")
+                .values(lease_until=self._until(lease_seconds))
+            )
+            return (res.rowcount or 0) == 1
+
+    def request_run_stop(self, run_id: str, reason: str) -> None:
+        """Ask every worker of the run, on every machine, to stop taking its items (the first reason wins)."""
+        with self.sessions.begin() as s:
+            s.execute(update(Run).where(Run.id == run_id, Run.stop_reason.is_(None)).values(stop_reason=reason))
+
+    def run_state(self, run_id: str) -> tuple[str, str | None] | None:
+        """(status, stop_reason) of a run, for workers deciding whether to go on."""
+        with self.sessions() as s:
+            row = s.execute(select(Run.status, Run.stop_reason).where(Run.id == run_id)).first()
+        return (row[0], row[1]) if row else None
+
+    def finish_run(
+        self, run_id: str, status: str, reason: str | None = None, report: dict[str, Any] | None = None,
+        *, owner: str | None = None,
+    ) -> dict[str, int]:
+        """Close the run with its counts. With `owner`, only while the run is still that owner's running
+        run (LeaseLost otherwise: another process took it over and closed it)."""
+        counts = self.run_counts(run_id)
+        values: dict[str, Any] = {"status": status, "reason": neutralise(reason), "ended_at": utcnow(),
+                                  "counts": counts, "lease_until": None}
+        if report is not None:
+            values["report"] = neutralise(report)
+        with self.sessions.begin() as s:
+            q = update(Run).where(Run.id == run_id)
+            if owner is not None:
+                q = q.where(Run.owner == owner, Run.status == "running")
+            if (s.execute(q.values(**values)).rowcount or 0) != 1:
+                raise LeaseLost(f"run {run_id} is no longer held by {owner}")
+        return counts
+
+    def record_missed_run(self, robot: str, scheduled_for: datetime, reason: str) -> str:
+        """A nightly run that never started (machine down past the grace time, robot busy elsewhere)."""
+        return self.record_closed_run(robot, scheduled_for, "missed", reason)
+
+    def record_closed_run(
+        self, robot: str, scheduled_for: datetime, status: str, reason: str, *, deadline: datetime | None = None
+    ) -> str:
+        """A scheduled start that did not get to run, as a closed row with its reason (never `running`)."""
+        run_id = new_run_id()
+        now = utcnow()
         with self.sessions.begin() as s:
             s.add(
                 Run(
                     id=run_id,
                     robot=robot,
-                    status="running",
-                    trigger=trigger,
-                    dry_run=dry_run,
-                    started_at=utcnow(),
+                    status=status,
+                    reason=reason,
+                    trigger="schedule",
+                    dry_run=False,
+                    started_at=now,
+                    ended_at=now,
                     scheduled_for=scheduled_for,
                     deadline=deadline,
                     counts={},
@@ -80,61 +251,10 @@ class Ledger:
             )
         return run_id
 
-    def finish_run(
-        self, run_id: str, status: str, reason: str | None = None, report: dict[str, Any] | None = None
-    ) -> dict[str, int]:
-        counts = self.run_counts(run_id)
-        with self.sessions.begin() as s:
-            run = s.get_one(Run, run_id)
-            run.status = status
-            run.reason = neutralise(reason)
-            run.ended_at = utcnow()
-            run.counts = counts
-            if report is not None:
-                run.report = neutralise(report)
-        return counts
-
-    def record_missed_run(self, robot: str, scheduled_for: datetime, reason: str) -> str:
-        """A nightly run that never started (machine down past the grace time)."""
-        run_id = new_run_id()
-        now = utcnow()
-        with self.sessions.begin() as s:
-            s.add(
-                Run(
-                    id=run_id,
-                    robot=robot,
-                    status="missed",
-                    reason=reason,
-                    trigger="schedule",
-                    dry_run=False,
-                    started_at=now,
-                    ended_at=now,
-                    scheduled_for=scheduled_for,
-                    counts={},
-                )
-            )
-        return run_id
-
     def unfinished_runs(self, robot: str) -> list[Run]:
         """Runs of `robot` still marked running: their process died (or is still alive elsewhere)."""
         with self.sessions() as s:
             return list(s.scalars(select(Run).where(Run.robot == robot, Run.status == "running")))
-
-    def last_activity(self, run_id: str) -> datetime | None:
-        """When the run last touched an item (or started): a liveness sign for runs on other hosts."""
-        with self.sessions() as s:
-            touched = s.scalar(select(func.max(Item.updated_at)).where(Item.run_id == run_id))
-            run = s.get(Run, run_id)
-        started = run.started_at if run else None
-        return max((t for t in (touched, started) if t is not None), default=None)
-
-    def close_dead_run(self, run_id: str, reason: str) -> None:
-        with self.sessions.begin() as s:
-            run = s.get_one(Run, run_id)
-            run.status = "interrupted"
-            run.reason = reason
-            run.ended_at = utcnow()
-            run.counts = dict(self._counts(s, run_id))
 
     def get_run(self, run_id: str) -> Run | None:
         with self.sessions() as s:
@@ -224,7 +344,7 @@ class Ledger:
                 elif it.state == "done" and it.status in requeue and it.run_id != run_id:
                     # (an item this very run finished, e.g. while resuming, is not done twice in one run)
                     it.state, it.title, it.data, it.attempts = "new", wi.title, wi.data, 0
-                    it.run_id, it.updated_at, it.claimed_by = run_id, now, None
+                    it.run_id, it.updated_at, it.claimed_by, it.lease = run_id, now, None, None
                     stats["requeued"] += 1
                 elif it.state == "done":
                     stats["already_done"] += 1
@@ -250,54 +370,147 @@ class Ledger:
         with self.sessions() as s:
             return s.scalar(select(func.count()).select_from(Item).where(Item.robot == robot, Item.state != "done")) or 0
 
-    def release_in_progress(self, robot: str) -> int:
-        """After a crash: items a dead worker held go back to `new` (their attempts are kept)."""
-        with self.sessions.begin() as s:
-            res = s.execute(
-                update(Item)
-                .where(Item.robot == robot, Item.state == "in_progress")
-                .values(state="new", claimed_by=None, claimed_at=None, updated_at=utcnow())
+    def release_abandoned(self, robot: str) -> int:
+        """Items whose holder is gone go back to `new` (their attempts and checkpoints are kept); called by
+        a run that has just become the robot's running run. Gone: on SQLite every holder; on PostgreSQL a
+        dead process on this machine, this very process (an earlier run of it), or a lease that ran out.
+        Items a live worker elsewhere still holds stay with it."""
+        released = 0
+        with self.sessions() as s:
+            held = s.execute(
+                select(Item.id, Item.claimed_by, Item.lease, Item.lease_until).where(
+                    Item.robot == robot, Item.state == "in_progress"
+                )
+            ).all()
+            expired = set(
+                s.scalars(
+                    select(Item.id).where(Item.robot == robot, Item.state == "in_progress",
+                                          or_(Item.lease_until.is_(None), Item.lease_until < self._now()))
+                )
             )
-            return res.rowcount or 0
+        for item_id, holder, lease, _ in held:
+            # SQLite is one machine and the caller holds the robot's one running run: whoever held these
+            # items is gone. On PostgreSQL a worker elsewhere may still hold its item under a live lease.
+            gone = not self.shared or known_dead(holder) or same_process(holder) or item_id in expired
+            if not gone:
+                continue
+            with self.sessions.begin() as s:
+                res = s.execute(
+                    update(Item)
+                    .where(Item.id == item_id, Item.state == "in_progress", Item.lease.is_not_distinct_from(lease))
+                    .values(state="new", claimed_by=None, claimed_at=None, lease=None, lease_until=None,
+                            updated_at=utcnow())
+                )
+                released += res.rowcount or 0
+        return released
 
-    def claim_next(self, robot: str, run_id: str, worker: str, *, dry_run: bool = False) -> Item | None:
-        """Take the oldest `new` item of `robot` for `worker`: one UPDATE … RETURNING, atomic on both
-        databases (PostgreSQL skips rows another process has locked, so workers never collide)."""
+    def _claimable(self) -> ColumnElement[bool]:
+        """`new`, or (PostgreSQL) held under a lease that ran out: its holder went silent, so the item is
+        taken over and the holder's later writes are refused by the fence."""
+        if not self.shared:
+            return Item.state == "new"
+        return or_(Item.state == "new", (Item.state == "in_progress") & (Item.lease_until < self._now()))
+
+    def _claim_values(self, run_id: str, worker: str, lease_seconds: float) -> dict[str, Any]:
+        now = utcnow()
+        return {"state": "in_progress", "claimed_by": worker, "claimed_at": now, "run_id": run_id, "updated_at": now,
+                "lease": uuid.uuid4().hex, "lease_until": self._until(lease_seconds)}
+
+    def claim_next(
+        self, robot: str, run_id: str, worker: str, *, dry_run: bool = False, lease_seconds: float = DEFAULT_LEASE_SECONDS
+    ) -> Item | None:
+        """Take the oldest claimable item of `robot` for `worker` under a new lease: one UPDATE … RETURNING,
+        atomic on both databases (PostgreSQL skips rows another process has locked, so workers never collide)."""
         dry_mark = f"dry:{run_id}"
-        pick = select(Item.id).where(Item.robot == robot, Item.state == "new").order_by(Item.id).limit(1)
+        pick = select(Item.id).where(Item.robot == robot, self._claimable()).order_by(Item.id).limit(1)
         if dry_run:
             pick = pick.where((Item.claimed_by.is_(None)) | (Item.claimed_by != dry_mark))
-        if self.dialect == "postgresql":
+        if self.shared:
             pick = pick.with_for_update(skip_locked=True)
-        now = utcnow()
         stmt = (
             update(Item)
-            .where(Item.id == pick.scalar_subquery(), Item.state == "new")
-            .values(state="in_progress", claimed_by=worker, claimed_at=now, run_id=run_id, updated_at=now)
+            .where(Item.id == pick.scalar_subquery(), self._claimable())
+            .values(**self._claim_values(run_id, worker, lease_seconds))
             .returning(Item)
         )
         with self.sessions.begin() as s:
             return s.scalars(stmt).one_or_none()
 
-    def release(self, item_id: int) -> None:
-        """Give an item back untouched (stop requested, breaker tripped): it stays for the next run."""
+    def claim_item(self, item_id: int, run_id: str, worker: str, *, lease_seconds: float = DEFAULT_LEASE_SECONDS) -> Item | None:
+        """Claim one given item (a queued job names it) if it is claimable; None otherwise."""
+        stmt = (
+            update(Item).where(Item.id == item_id, self._claimable())
+            .values(**self._claim_values(run_id, worker, lease_seconds)).returning(Item)
+        )
         with self.sessions.begin() as s:
-            s.execute(
-                update(Item)
-                .where(Item.id == item_id)
-                .values(state="new", claimed_by=None, claimed_at=None, updated_at=utcnow())
+            return s.scalars(stmt).one_or_none()
+
+    def get_item(self, item_id: int) -> Item | None:
+        with self.sessions() as s:
+            return s.get(Item, item_id)
+
+    def unfinished_ids(self, robot: str, limit: int | None = None) -> list[int]:
+        """Ids of the robot's items not done yet (new or in progress), oldest first."""
+        q = select(Item.id).where(Item.robot == robot, Item.state != "done").order_by(Item.id)
+        if limit is not None:
+            q = q.limit(limit)
+        with self.sessions() as s:
+            return list(s.scalars(q))
+
+    def in_flight(self, robot: str) -> int:
+        """Items of the robot held under a lease that still holds (a worker is on them)."""
+        with self.sessions() as s:
+            return s.scalar(
+                select(func.count()).select_from(Item).where(
+                    Item.robot == robot, Item.state == "in_progress", Item.lease_until >= self._now()
+                )
+            ) or 0
+
+    def held_elsewhere(self, robot: str, process: str) -> datetime | None:
+        """When the first lease of an item that another process holds runs out (None: no such item)."""
+        with self.sessions() as s:
+            return s.scalar(
+                select(func.min(Item.lease_until)).where(
+                    Item.robot == robot, Item.state == "in_progress", ~Item.claimed_by.startswith(process + ":")
+                )
             )
 
-    def count_attempt(self, item_id: int) -> int:
-        with self.sessions.begin() as s:
-            it = s.get_one(Item, item_id)
-            it.attempts += 1
-            it.updated_at = utcnow()
-            return it.attempts
+    @staticmethod
+    def _mine(row: Item) -> list[ColumnElement[bool]]:
+        """The fence: the row is still held by this claim."""
+        return [Item.id == row.id, Item.state == "in_progress", Item.claimed_by == row.claimed_by, Item.lease == row.lease]
 
-    def set_checkpoint(self, item_id: int, name: str, value: Any) -> None:
+    def renew(self, row: Item, lease_seconds: float = DEFAULT_LEASE_SECONDS) -> bool:
+        """Extend this claim's lease; False when it is no longer ours (taken over after it ran out)."""
         with self.sessions.begin() as s:
-            it = s.get_one(Item, item_id)
+            res = s.execute(update(Item).where(*self._mine(row)).values(lease_until=self._until(lease_seconds)))
+            return (res.rowcount or 0) == 1
+
+    def release(self, row: Item) -> None:
+        """Give an item back untouched (stop requested, breaker tripped): it stays for the next run. An item
+        that is no longer ours is left to its new holder."""
+        with self.sessions.begin() as s:
+            s.execute(
+                update(Item).where(*self._mine(row))
+                .values(state="new", claimed_by=None, claimed_at=None, lease=None, lease_until=None, updated_at=utcnow())
+            )
+
+    def count_attempt(self, row: Item) -> int:
+        with self.sessions.begin() as s:
+            attempts = s.scalar(
+                update(Item).where(*self._mine(row)).values(attempts=Item.attempts + 1, updated_at=utcnow())
+                .returning(Item.attempts)
+            )
+        if attempts is None:
+            raise LeaseLost(f"item {row.id} is no longer held by {row.claimed_by}")
+        return attempts
+
+    def set_checkpoint(self, row: Item, name: str, value: Any) -> None:
+        """Store a checkpoint of the item, only while this claim holds it (LeaseLost otherwise)."""
+        with self.sessions.begin() as s:
+            it = s.scalar(select(Item).where(*self._mine(row)).with_for_update())
+            if it is None:
+                raise LeaseLost(f"item {row.id} is no longer held by {row.claimed_by}")
             it.checkpoints = {**(it.checkpoints or {}), name: value}
             it.updated_at = utcnow()
 
@@ -311,14 +524,17 @@ class Ledger:
         artifacts: list[str] | None = None,
         error: str | None = None,
     ) -> None:
-        """Record the result and close the item, in one transaction.
+        """Record the result and close the item, in one transaction, only while this claim holds it
+        (`… WHERE claimed_by = me AND lease = mine`; LeaseLost otherwise, and nothing is recorded).
 
         In a dry run the outcome is kept as history but the item returns to `new`: nothing was written
         into the target systems, so the real run must still do it.
         """
         now = utcnow()
         with self.sessions.begin() as s:
-            it = s.get_one(Item, item.id)
+            it = s.scalar(select(Item).where(*self._mine(item)).with_for_update())
+            if it is None:
+                raise LeaseLost(f"item {item.id} is no longer held by {item.claimed_by}")
             s.add(
                 Outcome(
                     run_id=run_id,
@@ -335,6 +551,7 @@ class Ledger:
                     artifacts=artifacts or [],
                     attempts=max(it.attempts, 1),
                     error=error,
+                    worker=it.claimed_by,
                     recorded_at=now,
                 )
             )
@@ -343,6 +560,7 @@ class Ledger:
             else:
                 it.state, it.status, it.summary = "done", outcome.status.value, neutralise(outcome.summary)
                 it.claimed_by = None
+            it.lease = it.lease_until = None
             it.updated_at = now
 
     def iter_run_outcomes(self, run_id: str) -> Iterator[tuple[WorkItem, OutcomeModel]]:

@@ -1,8 +1,9 @@
 """`nattskift schedule [--list]` and `nattskift serve`: the scheduler in the foreground, for systemd.
 
 Signals: SIGTERM/SIGINT stop gracefully (items in flight finish, the rest stay for resume; exit 0),
-SIGHUP re-reads the settings file and updates the jobs. Exit codes: 0 stopped, 1 lost the database lock,
-2 bad settings or missing web app, 3 another scheduler already runs against the database.
+SIGHUP re-reads the settings file and updates the jobs. Exit codes: 0 stopped, 2 bad settings or missing
+web app, 3 another scheduler already runs against the database (or it did not answer) and this one is
+not a standby. A scheduler that loses its lock stops firing and waits to lead again; it does not exit.
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ ConfigOpt = Annotated[
 console = Console()
 err = Console(stderr=True)
 
-EXIT_LOST_LOCK = 1
 EXIT_USAGE = 2
 EXIT_LOCKED = 3
 
@@ -115,20 +115,8 @@ def run_foreground(
 ) -> int:
     """Run the scheduler and/or the web app until SIGTERM/SIGINT; returns the exit code."""
     make_server = _web_server_factory() if web else None
-    service = None
-    if scheduler:
-        from runner.scheduler.lock import SchedulerLocked
-        from runner.scheduler.service import NightScheduler
-
-        service = NightScheduler(settings)
-        try:
-            result = service.start(reload=_reloader(config))
-        except SchedulerLocked as exc:
-            err.print(f"[red]error:[/red] {exc}", highlight=False)
-            return EXIT_LOCKED
-        jobs = ", ".join(sorted(result.added + result.kept + list(result.updated))) or "none"
-        err.print(f"scheduler started ({settings.scheduler.timezone}); robots: {jobs}", highlight=False)
-
+    service: Any = None
+    # Handlers first: a SIGTERM while the scheduler is still starting stops it gracefully too.
     terminate = threading.Event()
 
     def on_stop(signum: int, frame: Any) -> None:
@@ -142,36 +130,37 @@ def run_foreground(
     signal.signal(signal.SIGINT, on_stop)
     if hasattr(signal, "SIGHUP"):
         signal.signal(signal.SIGHUP, on_hup)
+    if scheduler:
+        from runner.scheduler.lock import DatabaseUnreachable, SchedulerLocked
+        from runner.scheduler.service import NightScheduler
+
+        service = NightScheduler(settings)
+        try:
+            result = service.start(reload=_reloader(config))
+        except (SchedulerLocked, DatabaseUnreachable) as exc:
+            err.print(f"[red]error:[/red] {exc}", highlight=False)
+            return EXIT_LOCKED
+        if result is None:
+            err.print("scheduler on standby: another scheduler leads; this one takes over when it stops",
+                      highlight=False)
+        else:
+            jobs = ", ".join(sorted(result.added + result.kept + list(result.updated))) or "none"
+            err.print(f"scheduler started ({settings.scheduler.timezone}); robots: {jobs}", highlight=False)
+
     code = 0
     try:
         if make_server is not None:
             server = make_server(settings, host, port)
-            if service is not None:
-                _stop_server_when_lock_lost(service, server, terminate)
             err.print(f"morning report at http://{server.config.host}:{server.config.port}/", highlight=False)
             server.run()  # uvicorn handles SIGTERM/SIGINT itself, then hands them on to on_stop
         else:
             while not terminate.wait(0.5):
-                if service is not None and service.lost_lock.is_set():
-                    break
-        if service is not None and service.lost_lock.is_set():
-            err.print("[red]error:[/red] the scheduler lost its database lock; stopping", highlight=False)
-            code = EXIT_LOST_LOCK
+                pass
     finally:
         if service is not None:
             err.print("stopping: runs in progress finish their current items…", highlight=False)
             service.shutdown()
     return code
-
-
-def _stop_server_when_lock_lost(service: Any, server: Any, terminate: threading.Event) -> None:
-    def watch() -> None:
-        while not terminate.is_set() and not server.should_exit:
-            if service.lost_lock.wait(1.0):
-                server.should_exit = True
-                return
-
-    threading.Thread(target=watch, name="nattskift-lock-watch", daemon=True).start()
 
 
 def _web_server_factory() -> Callable[..., Any]:

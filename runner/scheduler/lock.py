@@ -141,13 +141,20 @@ class PgAdvisoryLock:
         me = _me()
         label = f"nattskift-scheduler pid={me['pid']} host={me['host']}"[:63]
         self.where = f"PostgreSQL database {parsed.database or '?'} on {parsed.host or 'localhost'}"
-        self.engine = create_engine(parsed, poolclass=NullPool, connect_args={"application_name": label})
+        # Keepalives both ways: PostgreSQL notices a leader whose machine went away within about 25 s and
+        # drops its lock; the leader notices a dead connection as soon.
+        self.engine = create_engine(parsed, poolclass=NullPool, connect_args={
+            "application_name": label, "keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 5,
+            "keepalives_count": 3,
+        })
         self.key: int | None = None
         self._conn: Connection | None = None
 
     def acquire(self) -> None:
         conn = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
         try:
+            for setting in ("tcp_keepalives_idle = 10", "tcp_keepalives_interval = 5", "tcp_keepalives_count = 3"):
+                conn.execute(text(f"SET {setting}"))
             db, schema = conn.execute(text("SELECT current_database(), current_schema()")).one()
             self.key = zlib.crc32(f"{db}/{schema}".encode()) & 0x7FFFFFFF
             self.where = f"PostgreSQL database {db} (schema {schema})"
@@ -176,7 +183,8 @@ class PgAdvisoryLock:
         return f"{who} (from {addr or 'local socket'}, since {since_txt}, database backend pid {backend})"
 
     def check(self) -> bool:
-        """Ping the lock's connection; if it dropped (database restart), take the lock again."""
+        """Ping the lock's connection; if it dropped (database restart), try to take the lock again.
+        False while the lock is not held: another scheduler has it, or the database does not answer."""
         if self._conn is not None:
             try:
                 self._conn.execute(text("SELECT 1"))
@@ -184,6 +192,7 @@ class PgAdvisoryLock:
             except SQLAlchemyError:
                 log.warning("scheduler.lock_connection_lost", where=self.where)
                 try:
+                    self._conn.invalidate()
                     self._conn.close()
                 except SQLAlchemyError:
                     pass
@@ -193,7 +202,8 @@ class PgAdvisoryLock:
         except SchedulerLocked as exc:
             log.error("scheduler.lock_taken_by_another", holder=exc.holder)
             return False
-        except SQLAlchemyError:
+        except SQLAlchemyError as exc:
+            log.warning("scheduler.lock_database_unreachable", error=_first_line(exc))
             return False
         log.info("scheduler.lock_retaken", where=self.where)
         return True
@@ -229,11 +239,20 @@ def lock_file_for(url: str) -> Path | None:
     return Path(parsed.database).resolve().with_name(Path(parsed.database).name + ".scheduler.lock")
 
 
-def acquire_scheduler_lock(url: str, timeout: float = 0.0) -> SchedulerLock:
-    """Take the scheduler lock for the database at `url`, waiting up to `timeout` seconds, or raise
-    SchedulerLocked naming the holder."""
+class DatabaseUnreachable(RuntimeError):
+    """The database could not be asked for the lock (it is down or restarting)."""
+
+
+def acquire_scheduler_lock(url: str, timeout: float | None = 0.0) -> SchedulerLock:
+    """Take the scheduler lock for the database at `url`, waiting up to `timeout` seconds (None: as long
+    as it takes, a standby's wait), or raise SchedulerLocked naming the holder.
+
+    A database that does not answer is asked again while the wait lasts (a PostgreSQL restart must not
+    end a standby); after it, DatabaseUnreachable says why.
+    """
     backend = make_url(url).get_backend_name()
-    deadline = time.monotonic() + timeout
+    deadline = None if timeout is None else time.monotonic() + timeout
+    pause = 0.5
     while True:
         lock: FileLock | PgAdvisoryLock
         if backend == "sqlite":
@@ -248,9 +267,23 @@ def acquire_scheduler_lock(url: str, timeout: float = 0.0) -> SchedulerLock:
         try:
             lock.acquire()
             return lock
-        except SchedulerLocked:
+        except (SchedulerLocked, SQLAlchemyError) as exc:
             if isinstance(lock, PgAdvisoryLock):
                 lock.engine.dispose()
-            if time.monotonic() >= deadline:
+            if deadline is not None and time.monotonic() >= deadline:
+                if isinstance(exc, SQLAlchemyError):
+                    raise DatabaseUnreachable(_first_line(exc)) from None
                 raise
-            time.sleep(min(0.5, max(0.05, deadline - time.monotonic())))
+            if isinstance(exc, SQLAlchemyError):
+                log.warning("scheduler.lock_database_unreachable", error=_first_line(exc), retry_in=pause)
+                time.sleep(pause)
+                pause = min(10.0, pause * 2)
+                continue
+            pause = 0.5
+            left = 0.5 if deadline is None else deadline - time.monotonic()
+            time.sleep(min(0.5, max(0.05, left)))
+
+
+def _first_line(exc: BaseException) -> str:
+    orig = getattr(exc, "orig", None) or exc
+    return (str(orig).strip().splitlines() or [type(orig).__name__])[0][:200]

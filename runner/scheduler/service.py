@@ -1,19 +1,28 @@
 """`NightScheduler`: APScheduler 3.11 set up so that nightly runs are never silently missed or doubled.
 
 - One scheduler per database (runner.scheduler.lock), jobs in the ledger's database (SQLAlchemyJobStore).
+  The lock is checked before every firing pass (`GatedProcessing`): a scheduler that lost it fires
+  nothing and waits as a standby; `scheduler.standby` starts one that way (an HA pair). Database errors
+  while waiting or checking are retried, never fatal.
+- One start per scheduled time is the database's business (the ledger's one running run per robot, and
+  a start time already run is refused in the start's transaction); a start that meets another live run
+  waits up to two leases (a crashed one is taken over), else it is recorded as missed and mailed.
+- Crash recovery from the ledger: on leading, and every `maintenance_interval`, a night whose latest run
+  was interrupted or is running with its owner gone is fired again within its grace time.
 - Start-up never replaces stored jobs (that would drop the runs missed while the machine was down): it
   starts paused, adds the jobs that are missing, modifies only what changed, then resumes.
 - Each due submission goes through `on_due`: fire times older than the robot's grace time are recorded in
   the ledger as `missed` (with a Swedish reason) and mailed to operations; the newest fire time within
   grace runs once (coalesce=True, max_instances=1).
 - The job checks the calendar, the DST duplicate and the deadline, then calls the engine with a stop
-  event; SIGTERM sets it, waits for the runs (items in flight finish) and re-arms interrupted runs so a
-  restart within the grace time continues them.
+  event; SIGTERM sets it and waits for the runs (items in flight finish); the restart within the grace
+  time finds them interrupted in the ledger and continues them.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -41,7 +50,7 @@ from runner.ledger.repo import Ledger
 from runner.scheduler import job as jobmod
 from runner.scheduler.calendars import closed_reason, is_open
 from runner.scheduler.catchup import catch_up, deadline_for
-from runner.scheduler.lock import SchedulerLock, acquire_scheduler_lock
+from runner.scheduler.lock import DatabaseUnreachable, SchedulerLock, SchedulerLocked, acquire_scheduler_lock
 from runner.scheduler.notify import Notice, send, smtp_configured
 from runner.scheduler.plan import JOB_PREFIX, Plans, job_id, plan_robots, robot_of, robot_plan
 from runner.settings import Settings
@@ -52,32 +61,40 @@ JOBS_TABLE = "apscheduler_jobs"
 RunFn = Callable[..., Any]  # engine.run_robot's signature
 
 
-class NightBackgroundScheduler(BackgroundScheduler):
-    """BackgroundScheduler whose loop does not process jobs once shut down.
+#: How often a leader checks that it still holds the database lock, and a standby tries to take it.
+LOCK_CHECK_SECONDS = 1.0
 
-    APScheduler 3.11's loop wakes up once more after shutdown() and processes due jobs against executors
-    that are already shut down: the submission fails and the job's next run time is advanced, so a due
-    fire time (a run re-armed at SIGTERM, for one) would be lost without a trace.
+
+class GatedProcessing:
+    """A scheduler mixin: due jobs are processed only while `gate()` says this process leads.
+
+    APScheduler advances a job's stored next run time as soon as it processes the job. A scheduler that
+    lost the database lock must therefore not even look at due jobs: it would advance them in the store
+    it shares with the new leader, and the night would be lost. The gate is asked right before every
+    pass, so a leader that lost its lock stops firing at once, not at its next periodic check.
+
+    It also keeps APScheduler 3.11's loop from processing jobs once shut down (its loop wakes up once more
+    after shutdown() and would advance a due fire time against executors already shut down).
     """
 
+    gate: Callable[[], bool] | None = None
+
     def _process_jobs(self) -> float | None:
-        if self.state == STATE_STOPPED:
+        if self.state == STATE_STOPPED:  # type: ignore[attr-defined]
             return None
-        return super()._process_jobs()
+        if self.gate is not None and not self.gate():
+            return LOCK_CHECK_SECONDS
+        return super()._process_jobs()  # type: ignore[misc]
+
+
+class NightBackgroundScheduler(GatedProcessing, BackgroundScheduler):
+    """APScheduler's BackgroundScheduler behind the leader gate."""
 
 
 def _engine_run_robot(settings: Settings, name: str, **kwargs: Any) -> Any:
     from runner.engine import run_robot
 
     return run_robot(settings, name, **kwargs)
-
-
-def _already_running_types() -> tuple[type[BaseException], ...]:
-    try:
-        from runner.engine import AlreadyRunning
-    except ImportError:  # pragma: no cover
-        return ()
-    return (AlreadyRunning,)
 
 
 @dataclass
@@ -109,7 +126,10 @@ class NightScheduler:
         self.ledger = Ledger(sessions)
         self.stop_event = threading.Event()  # handed to every run: set it and runs stop gracefully
         self.lock: SchedulerLock | None = None
-        self.lost_lock = threading.Event()
+        self.leading = threading.Event()  # set while this process holds the lock and fires
+        self._leader_mutex = threading.Lock()
+        self._resumed: dict[tuple[str, datetime], str] = {}
+        self.lock_attempts = 0  # how often this process, not leading, has tried to take the lock
         self._inflight = 0
         self._inflight_cv = threading.Condition()
         self._rearm: dict[str, datetime] = {}
@@ -126,30 +146,99 @@ class NightScheduler:
             executors={"default": make_executor(self, settings.scheduler.max_parallel_runs)},
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 3 * 3600},
         )
+        if isinstance(self.scheduler, GatedProcessing):
+            self.scheduler.gate = self._verify_leader
 
     # -- life cycle ----------------------------------------------------------------------------------
 
-    def start(self, *, reload: Callable[[], Settings] | None = None) -> SyncResult:
+    def start(self, *, reload: Callable[[], Settings] | None = None) -> SyncResult | None:
         """Take the database's scheduler lock, bring the jobs in line with the settings, start firing.
 
-        Raises SchedulerLocked (naming the holder) when another scheduler runs against the database.
+        Raises SchedulerLocked (naming the holder) when another scheduler runs against the database, and
+        DatabaseUnreachable when the database does not answer, both after `lock_timeout_seconds`. With
+        `scheduler.standby` it returns None instead and waits in the background: it leads as soon as the
+        lock is free (the other scheduler stopped or its machine went away).
         """
-        self.lock = acquire_scheduler_lock(self.url, self.settings.scheduler.lock_timeout_seconds)
         self._reload = reload
+        jobmod.set_active(self)
+        self.scheduler.add_listener(self._on_event, EVENT_JOB_MISSED | EVENT_JOB_MAX_INSTANCES | EVENT_JOB_ERROR)
+        sc = self.settings.scheduler
         try:
-            jobmod.set_active(self)
-            self.scheduler.add_listener(self._on_event, EVENT_JOB_MISSED | EVENT_JOB_MAX_INSTANCES | EVENT_JOB_ERROR)
-            self.scheduler.start(paused=True)
-            result = self.sync()
-            self.scheduler.resume()
+            self.lock = acquire_scheduler_lock(self.url, sc.lock_timeout_seconds)
+        except (SchedulerLocked, DatabaseUnreachable) as exc:
+            if not sc.standby:
+                self._close()
+                raise
+            log.info("scheduler.standby", reason=str(exc))
+            self._start_maintenance()
+            return None
+        try:
+            result = self._lead()
         except BaseException:
             self._close()
             raise
+        self._start_maintenance()
+        return result
+
+    def _start_maintenance(self) -> None:
         self._maint = threading.Thread(target=self._maintain, name="nattskift-scheduler-maintenance", daemon=True)
         self._maint.start()
+
+    def _lead(self) -> SyncResult:
+        """Become the firing scheduler: jobs synced, interrupted nights re-armed, then fire."""
+        if self.scheduler.state == STATE_STOPPED:
+            self.scheduler.start(paused=True)
+        result = self.sync()
+        self._resume_nights()
+        self.leading.set()
+        self.scheduler.resume()
         log.info("scheduler.started", timezone=self.tz.key, jobs=[robot_of(j.id) for j in self.scheduler.get_jobs()],
                  database=self.url.split("://")[0])
         return result
+
+    def _verify_leader(self) -> bool:
+        """True while this process leads and its lock still holds (asked before every firing pass). A
+        lost lock steps down at once: no fire is processed without the lock."""
+        if not self.leading.is_set():
+            return False
+        lock = self.lock
+        try:
+            held = lock is not None and lock.check()
+        except Exception:  # whatever the lock raises, it is not held
+            held = False
+        if not held:
+            self._step_down()
+        return held
+
+    def _step_down(self) -> None:
+        with self._leader_mutex:
+            if not self.leading.is_set():
+                return
+            self.leading.clear()
+            lock, self.lock = self.lock, None
+        log.error("scheduler.lock_lost", running=self._inflight)
+        if lock is not None:
+            try:
+                lock.release()
+            except Exception:
+                pass
+        self._wake.set()
+
+    def _try_to_lead(self) -> None:
+        """A standby's turn: take the lock if it is free, then lead; a database error waits for the next try."""
+        self.lock_attempts += 1
+        try:
+            lock = acquire_scheduler_lock(self.url, 0)
+        except (SchedulerLocked, DatabaseUnreachable):
+            return
+        with self._leader_mutex:
+            self.lock = lock
+        try:
+            self._lead()
+        except SQLAlchemyError as exc:
+            log.error("scheduler.lead_failed", error=_first_line(exc))
+            self.leading.set()  # so that stepping down releases the lock taken above
+            self._step_down()
 
     def shutdown(self) -> None:
         """Stop gracefully: no new runs; running robots finish their items in flight and stop; a run
@@ -164,7 +253,8 @@ class NightScheduler:
         with self._inflight_cv:
             while self._inflight:
                 self._inflight_cv.wait(1.0)
-        self._rearm_interrupted()
+        if self.leading.is_set():
+            self._rearm_deferred()
         self._close()
         log.info("scheduler.stopped")
 
@@ -177,6 +267,7 @@ class NightScheduler:
         finally:
             if jobmod.active() is self:
                 jobmod.set_active(None)
+            self.leading.clear()
             if self.lock is not None:
                 self.lock.release()
                 self.lock = None
@@ -186,14 +277,18 @@ class NightScheduler:
         self._reload_requested.set()
         self._wake.set()
 
-    def reload(self, settings: Settings) -> SyncResult:
-        """Use new settings from now on: jobs are updated (only what changed), the next runs use them."""
+    def reload(self, settings: Settings) -> SyncResult | None:
+        """Use new settings from now on: jobs are updated (only what changed), the next runs use them. A
+        standby only keeps the settings: the jobs are the leader's, and are synced when it leads."""
         self.settings = settings
-        return self.sync()
+        return self.sync() if self.leading.is_set() else None
 
     def _maintain(self) -> None:
+        """Reloads on request; the leader checks its lock every second and re-arms interrupted nights
+        every `maintenance_interval`; a standby tries to take the lock every second."""
+        next_resume = time.monotonic() + self._maintenance_interval
         while not self._closed:
-            self._wake.wait(self._maintenance_interval)
+            self._wake.wait(min(LOCK_CHECK_SECONDS, self._maintenance_interval))
             self._wake.clear()
             if self._closed:
                 return
@@ -204,10 +299,16 @@ class NightScheduler:
                     log.info("scheduler.reloaded")
                 except Exception as exc:  # a bad edit of the settings must not stop the night
                     log.error("scheduler.reload_failed", error=str(exc).splitlines()[0][:300])
-            if self.lock is not None and not self.lock.check():
-                log.error("scheduler.lock_lost")
-                self.lost_lock.set()
-                return
+            if self.stop_event.is_set():
+                continue
+            if not self.leading.is_set():
+                self._try_to_lead()
+            elif self._verify_leader() and time.monotonic() >= next_resume:
+                next_resume = time.monotonic() + self._maintenance_interval
+                try:
+                    self._resume_nights()
+                except SQLAlchemyError as exc:
+                    log.warning("scheduler.resume_check_failed", error=_first_line(exc))
 
     # -- jobs from settings --------------------------------------------------------------------------
 
@@ -337,7 +438,7 @@ class NightScheduler:
             log.info("scheduler.skip_closed_day", date=local.date().isoformat(),
                      why=closed_reason(local.date(), plan.calendar, plan.closed_dates))
             return None
-        if self._already_ran(robot, scheduled_for):
+        if self._already_ran(robot, scheduled_for, repeated_hour_runs=plan.trigger().runs_repeated_hour):
             log.warning("scheduler.skip_duplicate_fire", scheduled_for=local.isoformat())
             return None
         if self.stop_event.is_set():  # fired while shutting down: keep it for the restart
@@ -355,11 +456,36 @@ class NightScheduler:
         log.info("scheduler.run_starting", scheduled_for=local.isoformat(),
                  deadline=deadline.isoformat() if deadline else None)
         started = datetime.now(UTC) - timedelta(seconds=1)
+        from runner.engine import AlreadyRunning, NightAlreadyRun
+
+        give_up: float | None = None
         try:
-            summary = self.run_fn(settings, robot, trigger="schedule", scheduled_for=scheduled_for,
-                                  deadline=deadline, stop_event=self.stop_event)
-        except _already_running_types():
-            log.warning("scheduler.skip_already_running")
+            while True:
+                try:
+                    summary = self.run_fn(settings, robot, trigger="schedule", scheduled_for=scheduled_for,
+                                          deadline=deadline, stop_event=self.stop_event)
+                    break
+                except AlreadyRunning as busy:
+                    # Another process runs the robot. A crashed one stops renewing its lease and is taken over
+                    # by the next try; a live one makes this start a skip, recorded and mailed.
+                    other = busy.run
+                    if other is not None and other.trigger == "schedule" and other.scheduled_for == scheduled_for:
+                        log.info("scheduler.night_running_elsewhere", run_id=other.id, owner=other.owner)
+                        return other.id
+                    lease = settings.workers.lease_seconds
+                    give_up = give_up if give_up is not None else time.monotonic() + 2 * lease
+                    if time.monotonic() >= give_up or self.stop_event.is_set():
+                        who = (other.owner or other.host or "?") if other is not None else "?"
+                        self._record_missed(
+                            robot, [scheduled_for],
+                            lambda t: (f"Körningen planerad till {self._local(t)} startade inte: roboten kördes redan av "
+                                       f"en annan process ({who}) som fortfarande svarade."),
+                        )
+                        return None
+                    log.info("scheduler.waiting_for_running_run", other=other.id if other else None)
+                    self.stop_event.wait(lease / 3)
+        except NightAlreadyRun as done:
+            log.warning("scheduler.skip_duplicate_fire", scheduled_for=local.isoformat(), run_id=done.run_id)
             return None
         except Exception as exc:
             log.error("scheduler.run_failed_to_start", error=type(exc).__name__)
@@ -369,27 +495,62 @@ class NightScheduler:
             return run_id
         log.info("scheduler.run_finished", run_id=summary.id, status=summary.status)
         if summary.status in ("failed", "interrupted"):
-            if summary.status == "interrupted" and self.stop_event.is_set():
-                self._rearm.setdefault(robot, scheduled_for)
             self._notify([Notice(robot, summary.status, summary.reason, [scheduled_for], summary.id, dict(summary.counts))])
         return summary.id
 
-    def _rearm_interrupted(self) -> None:
-        """Put an interrupted night's fire time back as the job's next run time, so the restart catches
-        it up (within the grace time) and the engine resumes the items left."""
+    def _rearm_deferred(self) -> None:
+        """Put a fire time that came while shutting down (no run row was written) back as the job's next
+        run time, so the restart catches it up within the grace time."""
         if self.scheduler.state == STATE_STOPPED:
             return
         for robot, fire in self._rearm.items():
-            job = self.scheduler.get_job(job_id(robot))
-            if job is not None and (job.next_run_time is None or job.next_run_time > fire):
-                self.scheduler.modify_job(job.id, next_run_time=fire)
-                log.info("scheduler.run_rearmed", robot=robot, scheduled_for=fire.astimezone(self.tz).isoformat())
+            self._rearm_fire(robot, fire)
+
+    def _rearm_fire(self, robot: str, fire: datetime) -> bool:
+        job = self.scheduler.get_job(job_id(robot))
+        if job is None or (job.next_run_time is not None and job.next_run_time <= fire):
+            return False
+        self.scheduler.modify_job(job.id, next_run_time=fire)
+        log.info("scheduler.run_rearmed", robot=robot, scheduled_for=fire.astimezone(self.tz).isoformat())
+        return True
+
+    def _resume_nights(self) -> None:
+        """Crash recovery from the ledger: a scheduled night whose latest run was interrupted (SIGTERM, a
+        crash closed by a later start) or is still `running` with its owner gone (SIGKILL, a machine that
+        went away) is fired again while within its grace time; the engine then resumes its items.
+
+        Each such run is re-armed once: a night whose fire does not start a new run (its deadline passed:
+        recorded missed) is not tried over and over.
+        """
+        now = self.clock()
+        for job in self.scheduler.get_jobs():
+            robot = robot_of(job.id)
+            grace = timedelta(seconds=job.misfire_grace_time or 0)
+            latest = self._latest_scheduled_run(robot, now - grace)
+            if latest is None:
+                continue
+            resumable = latest.status == "interrupted" or (latest.status == "running" and self.ledger.run_is_stale(latest))
+            key = (robot, latest.scheduled_for)
+            if not resumable or self._resumed.get(key) == latest.id:
+                continue
+            self._resumed[key] = latest.id
+            if self._rearm_fire(robot, latest.scheduled_for):
+                log.warning("scheduler.night_resumed", robot=robot, run_id=latest.id, status=latest.status)
+
+    def _latest_scheduled_run(self, robot: str, since: datetime) -> Run | None:
+        with self.ledger.sessions() as s:
+            return s.scalar(
+                select(Run).where(Run.robot == robot, Run.trigger == "schedule", Run.scheduled_for >= since,
+                                  Run.status != "missed")
+                .order_by(Run.scheduled_for.desc(), Run.started_at.desc()).limit(1)
+            )
 
     # -- ledger --------------------------------------------------------------------------------------
 
-    def _already_ran(self, robot: str, scheduled_for: datetime) -> bool:
-        """True when this fire repeats a local time already run (the autumn DST hour), or repeats an
-        instant whose run completed or was recorded missed. An interrupted or failed run is resumed."""
+    def _already_ran(self, robot: str, scheduled_for: datetime, *, repeated_hour_runs: bool = False) -> bool:
+        """True when this fire repeats a local time already run (the autumn DST hour, unless the schedule
+        is a wildcard one that works that hour again), or repeats an instant whose run completed or was
+        recorded missed. An interrupted or failed run is resumed."""
         wall = scheduled_for.astimezone(self.tz).replace(tzinfo=None)
         with self.ledger.sessions() as s:
             rows = s.execute(
@@ -403,7 +564,7 @@ class NightScheduler:
         for at, status in rows:
             if at is None:
                 continue
-            if at != scheduled_for and at.astimezone(self.tz).replace(tzinfo=None) == wall:
+            if not repeated_hour_runs and at != scheduled_for and at.astimezone(self.tz).replace(tzinfo=None) == wall:
                 return True
             if at == scheduled_for and status in ("completed", "missed"):
                 return True
@@ -452,9 +613,7 @@ class NightScheduler:
                     )
                 if existing:
                     return existing
-            run_id = self.ledger.start_run(robot, trigger="schedule", scheduled_for=scheduled_for, deadline=deadline)
-            self.ledger.finish_run(run_id, "failed", reason)
-            return run_id
+            return self.ledger.record_closed_run(robot, scheduled_for, "failed", reason, deadline=deadline)
         except SQLAlchemyError as exc:
             log.error("scheduler.failure_not_recorded", error=type(exc).__name__)
             return None

@@ -239,9 +239,12 @@ def test_a_live_run_on_another_machine_is_not_taken_over(target, tiny_settings):
     settings = tiny_settings(server, concurrency=1)
     first = run_robot("tiny", settings, limit=1)
     with first.ledger.sessions.begin() as s:  # make it look like a run still going on another host
-        s.execute(update(Run).where(Run.id == first.run.id).values(status="running", host="nattskift-2", pid=4242))
+        s.execute(update(Run).where(Run.id == first.run.id).values(
+            status="running", host="nattskift-2", pid=4242, owner="nattskift-2:4242",
+            lease_until=datetime.now(UTC) + timedelta(hours=1),  # renewed a moment ago
+        ))
 
-    with pytest.raises(AlreadyRunning, match="running on nattskift-2"):
+    with pytest.raises(AlreadyRunning, match="already running .*process nattskift-2:4242"):
         run_robot("tiny", settings)
     assert sum(server.state.writes.values()) == 1
 

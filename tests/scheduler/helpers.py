@@ -17,7 +17,7 @@ from runner.engine.core import RunSummary
 from runner.ledger.db import open_database
 from runner.ledger.models import Run
 from runner.ledger.repo import Ledger
-from runner.scheduler.service import NightScheduler
+from runner.scheduler.service import GatedProcessing, NightScheduler
 from runner.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -62,8 +62,8 @@ class FakeEngine:
         return [c["scheduled_for"] for c in self.calls]
 
 
-class ManualScheduler(BaseScheduler):
-    """APScheduler's real job processing, but only when the test calls `tick()`."""
+class ManualScheduler(GatedProcessing, BaseScheduler):
+    """APScheduler's real job processing (behind the leader gate), but only when the test calls `tick()`."""
 
     def wakeup(self) -> None:
         pass

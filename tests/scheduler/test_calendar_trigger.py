@@ -137,11 +137,16 @@ def test_spring_switch_runs_once_when_the_time_exists() -> None:
     assert nxt == datetime(2026, 3, 30, 0, 30, tzinfo=UTC)  # next night 02:30 CEST
 
 
-def test_hourly_job_runs_each_wall_clock_hour_once_on_both_switch_days() -> None:
+def test_hourly_job_runs_every_elapsed_hour_on_both_switch_days() -> None:
+    """Issue 20, point 7: an hourly schedule lost the repeated hour (the 01:00Z slot) on the autumn night."""
     hourly = NightlyTrigger("0 * * * *")
+    assert hourly.runs_repeated_hour and not NightlyTrigger("30 2 * * *").runs_repeated_hour
     autumn = fires(hourly, local(2026, 10, 25, 0, 0), local(2026, 10, 25, 5, 0))
-    # local 00, 01, 02 (CEST), [02 CET skipped: repeated], 03, 04 (CET)
-    assert [t.hour for t in autumn] == [0, 1, 2, 3, 4]
+    # local 00, 01, 02 (CEST = 00Z), 02 again (CET = 01Z: the repeated hour, an hour of its own), 03, 04 (CET)
+    assert [t.astimezone(UTC).hour for t in autumn] == [22, 23, 0, 1, 2, 3]
+    assert [t.astimezone(SE).hour for t in autumn] == [0, 1, 2, 2, 3, 4]
+    quarter = fires(NightlyTrigger("*/15 2 * * *"), local(2026, 10, 25, 0, 0), local(2026, 10, 25, 5, 0))
+    assert len(quarter) == 8  # 02:00–02:45 twice: a wildcard minute is work per elapsed quarter
     spring = fires(hourly, local(2026, 3, 29, 0, 0), local(2026, 3, 29, 5, 0))
     # local 00, 01 (CET), 02 does not exist -> 03:00 CEST, which is also the 03 slot: once; 04
     assert [t.hour for t in spring] == [0, 1, 3, 4]

@@ -146,6 +146,15 @@ def test_autumn_switch_night_runs_once_through_the_scheduler(build_settings, dri
     ]
 
 
+def test_hourly_schedule_runs_the_repeated_hour_through_the_scheduler(build_settings, driven, fake_engine) -> None:
+    """Issue 20, point 7: the 01:00Z slot of the autumn night (02:00 CET, the second 02:00) was lost."""
+    settings = build_settings({"schedule": "0 * * * *"})
+    with driven(settings, local(2026, 10, 24, 23, 30), fake_engine) as d:
+        d.run_until(local(2026, 10, 25, 4, 30))
+    assert [utc(t).hour for t in fake_engine.fired] == [22, 23, 0, 1, 2, 3]  # six hours of work, six runs
+    assert runs(settings, "missed") == []
+
+
 def test_spring_switch_night_runs_once_through_the_scheduler(build_settings, driven, fake_engine) -> None:
     settings = build_settings({"schedule": "30 2 * * *"})
     with driven(settings, local(2026, 3, 28, 12, 0), fake_engine) as d:

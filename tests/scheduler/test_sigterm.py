@@ -104,9 +104,18 @@ def test_sigterm_mid_run_exits_0_and_the_restart_finishes_the_night(
     assert 3 <= states.count("done") < KEYS  # in-flight items finished, the rest were left
     assert states.count("new") == KEYS - states.count("done")  # …as new, for the resume
     assert set(server.state.writes.values()) == {1}
-    assert stored_next_run(config) == due  # re-armed: a restart within grace continues this night
 
-    # the machine comes back: the scheduler catches the night up and the engine resumes what was left
+    # the machine comes back: the scheduler finds the interrupted night in the ledger, fires it again
+    # within the grace time, and the engine resumes what was left
+    restart_and_finish(settings, sessions)
+    with sessions() as s:
+        rows = list(s.scalars(select(Run).where(Run.robot == "tiny").order_by(Run.started_at)))
+    assert [(r.status, r.scheduled_for) for r in rows] == [("interrupted", due), ("completed", due)]
+    assert len(server.state.writes) == KEYS and set(server.state.writes.values()) == {1}  # each once
+    assert stored_next_run(config) > datetime.now(UTC)  # and the next fire is a future night
+
+
+def restart_and_finish(settings, sessions) -> None:  # type: ignore[no-untyped-def]
     service = NightScheduler(settings)
     service.start()
     try:
@@ -114,11 +123,39 @@ def test_sigterm_mid_run_exits_0_and_the_restart_finishes_the_night(
             with sessions() as s:
                 return s.scalar(select(Run.id).where(Run.status == "completed")) is not None
 
-        wait_for(completed, timeout=90)
+        wait_for(completed, timeout=120)
     finally:
         service.shutdown()
+
+
+def test_sigkill_mid_run_and_a_restart_a_second_later_resumes_the_night(
+    tmp_path: Path, server: TargetServer, subprocess_env: dict[str, str]
+) -> None:
+    """Issue 20, point 3: after a SIGKILL the stored next start was already tomorrow and the run stayed
+    `running` with its items waiting a day. The restart must resume the night, each item written once."""
+    config = write_config(tmp_path, server)
+    due = (datetime.now(UTC) - timedelta(minutes=2)).replace(microsecond=0)
+    arm(config, due)
+    settings = load_settings(config)
+    _, sessions = open_database(settings.database_url())
+
+    proc = subprocess.Popen([NATTSKIFT, "schedule", "--config", str(config)], env=subprocess_env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        wait_for(lambda: sum(server.state.writes.values()) >= 3, timeout=90, proc=proc)
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)  # the scheduler, its browser and all: nothing gets to clean up
+        proc.wait(timeout=30)
+    with sessions() as s:
+        [run] = s.scalars(select(Run).where(Run.robot == "tiny")).all()
+    assert run.status == "running"  # as the kill left it
+    assert stored_next_run(config) > datetime.now(UTC)  # APScheduler had already moved on to tomorrow
+
+    restart_and_finish(settings, sessions)
     with sessions() as s:
         rows = list(s.scalars(select(Run).where(Run.robot == "tiny").order_by(Run.started_at)))
+        states = {i.state for i in s.scalars(select(Item).where(Item.robot == "tiny"))}
     assert [(r.status, r.scheduled_for) for r in rows] == [("interrupted", due), ("completed", due)]
-    assert len(server.state.writes) == KEYS and set(server.state.writes.values()) == {1}  # each once
-    assert stored_next_run(config) > datetime.now(UTC)  # and the next fire is a future night
+    assert "avbröts oväntat" in (rows[0].reason or "")
+    assert states == {"done"}
+    assert len(server.state.writes) == KEYS and set(server.state.writes.values()) == {1}  # each once, none twice

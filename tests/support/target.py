@@ -12,7 +12,11 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from urllib.parse import parse_qs, urlparse
+
+#: The tiny robot that works this target (tests/support/robots/tiny).
+ROBOT_DIR = Path(__file__).resolve().parent / "robots"
 
 PAGE = """<!doctype html><html lang="sv"><head><meta charset="utf-8"><title>{title}</title></head>
 <body>{body}</body></html>"""
@@ -37,6 +41,11 @@ class TargetState:
     page_views: Counter[str] = field(default_factory=Counter)
     session_version: int = 0  # bump it to expire every session, as a real system's timeout does
     logins: int = 0
+    # The first view of each of these keys is rendered, then held until `release` is set: a worker that
+    # has read the page (nothing written yet) and waits for the rest of the answer.
+    hold_keys: set[str] = field(default_factory=set)
+    held: list[str] = field(default_factory=list)
+    release: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -101,7 +110,14 @@ def _handler(state: TargetState) -> type[BaseHTTPRequestHandler]:
                     blocked = '<p id="blocked">Spärrat ärende</p>' if key in state.business_keys else ""
                     written = f'<p id="written">{state.writes[key]}</p>'
                     form = f'<form method="post" action="/write/{key}"><button id="write" type="submit">Spara</button></form>'
-                    return self._send(200, PAGE.format(title=key, body=f"<h1 id='case'>{key}</h1>{blocked}{written}{form}"))
+                    page = PAGE.format(title=key, body=f"<h1 id='case'>{key}</h1>{blocked}{written}{form}")
+                    with state.lock:
+                        hold = key in state.hold_keys
+                        state.hold_keys.discard(key)
+                    if hold:
+                        state.held.append(key)
+                        state.release.wait()
+                    return self._send(200, page)
                 return self._send(404, PAGE.format(title="Saknas", body="<h1>Sidan finns inte</h1>"))
             finally:
                 self._leave()
@@ -155,3 +171,21 @@ class TargetServer:
 
     def settings_toml(self) -> str:
         return f'[systems.target]\nurl = "{self.url}"\nusername = "robot"\npassword = "hemligt"\n'
+
+
+def tiny_on_postgres(path: Path, server: TargetServer, url: str, *, lease: float, queue: bool = False,
+                     local: bool = True, concurrency: int = 2) -> Path:
+    """A settings file for the tiny robot against `server`, its ledger on PostgreSQL `url`, for tests
+    that run `nattskift` processes as other machines or workers."""
+    import os
+
+    path.write_text(
+        f'data_dir = "{path.with_suffix("")}-var"\nrobot_dirs = ["{ROBOT_DIR}"]\n'
+        f'[database]\nurl = "{url}"\n'
+        f'[workers]\nlease_seconds = {lease}\nqueue = {str(queue).lower()}\nlocal = {str(local).lower()}\n'
+        f'[browser]\nexecutable_path = "{os.environ["NATTSKIFT_CHROMIUM"]}"\n'
+        '[logging]\nconsole = "never"\n'
+        f"[robots.tiny]\nconcurrency = {concurrency}\nretry_backoff_seconds = 0.05\n" + server.settings_toml(),
+        encoding="utf-8",
+    )
+    return path
