@@ -36,6 +36,12 @@ COLUMNS = {
     "break": "Rast (min)",
     "status": "Status",
 }
+#: Columns an older export may lack: without them the rast has no place and the schedule is a grundschema.
+OPTIONAL_COLUMNS = {
+    "break_start": "Rast start",
+    "kind": "Schematyp",
+}
+KINDS = {"grundschema": "grundschema", "placeringsschema": "placeringsschema"}
 WEEKDAY_NAMES = {"måndag": 1, "tisdag": 2, "onsdag": 3, "torsdag": 4, "fredag": 5, "lördag": 6, "söndag": 7}
 APPROVED = "godkänd"
 
@@ -79,7 +85,7 @@ def parse_export(content: bytes | str) -> Iterator[Schedule | Broken]:
 
     groups: dict[str, list[dict[str, str]]] = {}
     for row in reader:
-        values = {field: (row.get(label) or "").strip() for field, label in COLUMNS.items()}
+        values = {field: (row.get(label) or "").strip() for field, label in {**COLUMNS, **OPTIONAL_COLUMNS}.items()}
         if values["status"].lower() != APPROVED:
             continue
         group = f"{values['schedule_id']}|{values['version']}"
@@ -93,8 +99,12 @@ def _schedule(rows: list[dict[str, str]]) -> Schedule | Broken:
     first = rows[0]
     key = f"{first['employee']}:{first['start']}:{first['version']}"
     try:
-        if any((r["employee"], r["start"], r["end"], r["cycle_weeks"]) != (first["employee"], first["start"], first["end"], first["cycle_weeks"]) for r in rows):
-            raise ValueError("raderna för samma schema har olika anställningsnummer, period eller cykel")
+        same = ("employee", "start", "end", "cycle_weeks", "kind")
+        if any(tuple(r[k] for k in same) != tuple(first[k] for k in same) for r in rows):
+            raise ValueError("raderna för samma schema har olika anställningsnummer, period, cykel eller schematyp")
+        kind = KINDS.get(first["kind"].lower() or "grundschema")
+        if kind is None:
+            raise ValueError(f"okänd schematyp {first['kind']!r}")
         shifts = tuple(
             Shift(
                 week=int(r["week"]),
@@ -102,6 +112,7 @@ def _schedule(rows: list[dict[str, str]]) -> Schedule | Broken:
                 start=parse_hhmm(r["shift_start"]),
                 end=parse_hhmm(r["shift_end"]),
                 break_minutes=int(r["break"] or 0),
+                break_start=parse_hhmm(r["break_start"]) if r["break_start"] else None,
             )
             for r in rows
             if r["shift_start"] or r["shift_end"]
@@ -117,6 +128,7 @@ def _schedule(rows: list[dict[str, str]]) -> Schedule | Broken:
             shifts=shifts,
             schedule_id=first["schedule_id"],
             unit=first["unit"],
+            kind=kind,
         )
     except (ValueError, ValidationError) as exc:
         return Broken(key=key, schedule_id=first["schedule_id"], reason=_reason(exc))

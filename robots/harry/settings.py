@@ -5,11 +5,15 @@
     hours_tolerance = 0.25
     max_shift_hours = 12.0
     late_change_days = 10
+    red_day_passes = "note"     # or "deviation"
+    dated_check_days = 366
 
 Category codes are the payroll system's (shown as "Kategorikod" on the employee's page).
 """
 
 from __future__ import annotations
+
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -30,6 +34,15 @@ class HarrySettings(BaseModel):
     max_hours_without_break: float = Field(default=5.0, gt=0, le=24)
     max_shift_hours: float = Field(default=12.0, gt=0, le=24, description="longest pass, rast included")
     late_change_days: int = Field(default=10, ge=0, le=90, description="shorter notice than this is a late change")
+    red_day_passes: Literal["note", "deviation"] = Field(
+        default="note",
+        description="passes on red days: 'note' (registered, listed for the payroll staff) or 'deviation' "
+        "(a person decides first)",
+    )
+    dated_check_days: int = Field(
+        default=366, ge=7, le=1000,
+        description="how far an open-ended period is laid out on dates for daylight saving and red days",
+    )
 
     @field_validator("full_time_hours")
     @classmethod
@@ -49,6 +62,8 @@ class HarrySettings(BaseModel):
             full_time_by_category=measures,
             tolerance=self.hours_tolerance,
             late_change_days=self.late_change_days,
+            horizon_days=self.dated_check_days,
+            red_days=self.red_day_passes,
             limits=Limits(
                 daily_rest_minutes=round(self.daily_rest_hours * 60),
                 weekly_rest_minutes=round(self.weekly_rest_hours * 60),

@@ -109,7 +109,11 @@ def test_dry_run_then_run_then_rerun_then_fresh_ledger(tmp_path: Path, golden) -
     late = run.outcomes["40113:2026-03-06:1"]
     assert late.data["late_change"] is True
     assert [f.message for f in late.findings] == [
-        "Sen ändring: schemat börjar 2026-03-06, om 4 dagar (mindre än 10 dagars varsel)"
+        "Sen ändring: schemat börjar 2026-03-06, om 4 dagar (mindre än 10 dagars varsel)",
+        # Mon–Fri through Easter, första maj and Kristi himmelsfärd: listed for the payroll staff, not blocking
+        "Pass på röda dagar: fredag 2026-04-03 07:00–16:00 (långfredagen), måndag 2026-04-06 07:00–16:00 "
+        "(annandag påsk), fredag 2026-05-01 07:00–16:00 (första maj), torsdag 2026-05-14 07:00–16:00 "
+        "(kristi himmelsfärdsdag)",
     ]
     # The refused schedule started in the past, so its late-change note travels with the refusal.
     assert "sen_andring" in [f.code for f in run.outcomes["40114:2026-02-23:1"].findings]

@@ -40,11 +40,27 @@ def test_bad_passes_are_refused(bad: dict) -> None:
         Shift(**{"week": 1, "weekday": 1, **bad})
 
 
-def test_pass_outside_the_cycle_or_twice_on_a_day_is_refused() -> None:
+def test_pass_outside_the_cycle_or_overlapping_another_on_its_day_is_refused() -> None:
     with pytest.raises(ValidationError):
         schedule([shift(3, MON, "07:00", "16:00")], cycle=2)
-    with pytest.raises(ValidationError):
-        schedule([shift(1, MON, "07:00", "11:00"), shift(1, MON, "12:00", "16:00")])
+    with pytest.raises(ValidationError):  # 07:00–12:30 and 12:00–16:00 share half an hour
+        schedule([shift(1, MON, "07:00", "12:30"), shift(1, MON, "12:00", "16:00")])
+
+
+def test_two_passes_on_one_day_are_a_delad_tur_in_time_order() -> None:
+    s = schedule([shift(1, MON, "16:00", "19:00"), shift(1, MON, "06:30", "09:00")])
+    assert [(x.start.hour, x.day_key) for x in s.shifts] == [(6, (1, MON)), (16, (1, MON))]
+
+
+def test_a_placed_rast_must_lie_inside_its_pass() -> None:
+    # 07:00–16:00 with 60 min rast at 11:30: 4 h 30 before, 3 h 30 after; the offset is 270 minutes
+    assert Shift(week=1, weekday=MON, start="07:00", end="16:00", break_minutes=60, break_start="11:30").break_offset_minutes == 270
+    # a night pass 21:00–07:00 with the rast at 01:00: 4 h after its start, across midnight
+    assert Shift(week=1, weekday=MON, start="21:00", end="07:00", break_minutes=30, break_start="01:00").break_offset_minutes == 240
+    for bad in ({"break_start": "06:00"}, {"break_start": "15:30"}, {"break_start": "07:00"},
+                {"break_start": "12:00", "break_minutes": 0}):
+        with pytest.raises(ValidationError):
+            Shift(**{"week": 1, "weekday": MON, "start": "07:00", "end": "16:00", "break_minutes": 60, **bad})
 
 
 def test_times_in_both_spellings() -> None:

@@ -15,8 +15,10 @@ FULL_TIME = weekdays(1, range(MON, FRI + 1), "07:00", "16:00", 60)  # 8 h × 5 =
 def test_clean_full_time_schedule_is_registered() -> None:
     s = schedule(FULL_TIME, start=date(2026, 4, 6), end=date(2026, 6, 28))
     a = assess(s, [employment(date(2020, 8, 1), None, 100)], [], RULES, TODAY)
-    assert a.register and a.findings == [] and a.notes == []
+    assert a.register and a.findings == []
     assert a.hours.scheduled == 40.0 and a.hours.required == 40.0
+    # the period holds annandag påsk, första maj, Kristi himmelsfärd and midsommarafton: listed, not blocking
+    assert [(f.code, f.severity.value) for f in a.notes] == [("rod_dag", "info")]
 
 
 def test_teacher_uses_the_35_hour_measure() -> None:
@@ -94,7 +96,7 @@ def test_late_change_is_registered_with_a_note() -> None:
     s = schedule(FULL_TIME, start=date(2026, 3, 6), end=date(2026, 6, 28))
     a = assess(s, [employment(date(2020, 8, 1), None)], [], RULES, TODAY)
     assert a.register and a.late
-    assert [f.message for f in a.notes] == [
+    assert [f.message for f in a.notes if f.code == "sen_andring"] == [
         "Sen ändring: schemat börjar 2026-03-06, om 4 dagar (mindre än 10 dagars varsel)"
     ]
 
@@ -102,4 +104,58 @@ def test_late_change_is_registered_with_a_note() -> None:
 def test_retroactive_start_is_a_late_change_too() -> None:
     s = schedule(FULL_TIME, start=date(2026, 2, 16), end=date(2026, 6, 28))
     a = assess(s, [employment(date(2020, 8, 1), None)], [], RULES, TODAY)
-    assert [f.message for f in a.notes] == ["Sen ändring: schemat började redan 2026-02-16, för 14 dagar sedan (retroaktivt)"]
+    assert [f.message for f in a.notes if f.code == "sen_andring"] == [
+        "Sen ändring: schemat började redan 2026-02-16, för 14 dagar sedan (retroaktivt)"]
+    assert a.notes[0].code == "sen_andring"  # first: it matters most
+
+
+def _absence(kind: str, start: date, end: date | None, percent: float = 100):
+    from robots.harry.model import Absence, Period
+
+    return Absence(kind=kind, period=Period(start=start, end=end), percent=percent)
+
+
+def _registered(kind: str, start: date, end: date | None, schedule_id: str):
+    s = schedule(FULL_TIME, start=start, end=end, schedule_id=schedule_id)
+    return s.model_copy(update={"kind": kind, "employee": s.employee})
+
+
+def test_an_absence_in_the_period_goes_to_a_person() -> None:
+    # Domain brief §3.4 point 5: registered absence needs a placeringsschema and a human decision.
+    s = schedule(FULL_TIME, start=date(2026, 4, 6), end=date(2026, 6, 28))
+    leave = _absence("foraldraledighet", date(2026, 5, 4), date(2026, 6, 28), 25)
+    a = assess(s, [employment(date(2020, 8, 1), None)], [], RULES, TODAY, [leave])
+    assert [f.message for f in a.findings] == [
+        "Frånvaro under schemaperioden: föräldraledighet 25 % 2026-05-04–2026-06-28; frånvaro kräver ett "
+        "placeringsschema och ett beslut av löneadministratören"]
+    # an absence that ended before the schedule starts is none of its business
+    old = _absence("sjukfranvaro", date(2026, 2, 2), date(2026, 2, 13))
+    assert assess(s, [employment(date(2020, 8, 1), None)], [], RULES, TODAY, [old]).register
+
+
+def test_a_placeringsschema_over_partial_absence_owes_the_hours_less_the_absence() -> None:
+    # 100 % × 40 h, föräldraledighet 25 % over the whole placering period → 75 % × 40 = 30 h required;
+    # Mon–Fri 07:00–13:30 rast 30 = 6 h × 5 = 30 h → the hours agree; the absence still needs a person
+    week = weekdays(1, range(MON, FRI + 1), "07:00", "13:30", 30)
+    s = schedule(week, start=date(2026, 5, 4), end=date(2026, 6, 28)).model_copy(update={"kind": "placeringsschema"})
+    base = _registered("grundschema", date(2026, 1, 5), date(2026, 12, 20), "P-3")
+    leave = _absence("foraldraledighet", date(2026, 5, 4), date(2026, 6, 28), 25)
+    a = assess(s, [employment(date(2020, 8, 1), None)], [base], RULES, TODAY, [leave])
+    assert a.hours.required == 30.0 and a.hours.scheduled == 30.0
+    assert [f.code for f in a.findings] == ["franvaro"]  # no overlap: a placeringsschema lies on its grundschema
+    assert a.findings[0].message.startswith("Frånvaro under placeringsschemats period: föräldraledighet 25 %")
+
+
+def test_a_placeringsschema_needs_a_grundschema_under_it_and_no_other_placering() -> None:
+    s = schedule(FULL_TIME, start=date(2026, 5, 4), end=date(2026, 6, 28)).model_copy(update={"kind": "placeringsschema"})
+    a = assess(s, [employment(date(2020, 8, 1), None)], [], RULES, TODAY)
+    assert [f.code for f in a.findings] == ["grundschema_saknas"]
+    base = _registered("grundschema", date(2026, 1, 5), date(2026, 12, 20), "P-3")
+    other = _registered("placeringsschema", date(2026, 6, 1), date(2026, 6, 14), "P-7")
+    a = assess(s, [employment(date(2020, 8, 1), None)], [base, other], RULES, TODAY)
+    assert [f.message for f in a.findings] == [
+        "Perioden 2026-05-04–2026-06-28 överlappar placeringsschemat P-7 (version 1, 2026-06-01–2026-06-14) "
+        "som redan är registrerat i personalsystemet"]
+    # a grundschema is not stopped by a registered placeringsschema over part of its period
+    g = schedule(FULL_TIME, start=date(2026, 4, 6), end=date(2026, 6, 28))
+    assert assess(g, [employment(date(2020, 8, 1), None)], [other], RULES, TODAY).register

@@ -179,3 +179,39 @@ def test_findings_come_in_a_stable_order() -> None:
     # A one-pass week 06:00–19:00 without rast: no rest problems (155 h rest), then rast, then length.
     s = schedule([shift(1, WED, "06:00", "19:00")])
     assert codes(working_time_findings(s, LIMITS)) == ["rast", "passlangd"]
+
+
+def placed(week: int, day: int, start: str, end: str, rast: int, at: str):
+    from robots.harry.model import Shift
+
+    return Shift(week=week, weekday=day, start=start, end=end, break_minutes=rast, break_start=at)
+
+
+def test_a_delad_tur_is_one_working_day_not_two_short_rests() -> None:
+    # Mon–Fri 06:30–09:00 and 14:00–18:00 (fritids): the 5 h between them are neither rast nor dygnsvila;
+    # the day spans 06:30 → 18:00 = 11,5 h ≤ 24 − 11 = 13 h; rest to the next morning 18:00 → 06:30 = 12,5 h.
+    passes = [shift(1, d, "06:30", "09:00") for d in range(MON, FRI + 1)] + [
+        shift(1, d, "14:00", "18:00") for d in range(MON, FRI + 1)]
+    assert working_time_findings(schedule(passes), LIMITS) == []
+
+
+def test_a_delad_tur_that_spans_too_much_of_the_day_leaves_no_room_for_eleven_hours() -> None:
+    # Tue 06:00–10:00 and 16:00–21:00: the day spans 06:00 → 21:00 = 15 h > 13 h (ATL 13 §: 11 h rest in
+    # every 24 hours from 06:00 would need the day over by 19:00)
+    passes = [*weekdays(1, [MON, WED, THU, FRI], "07:00", "15:00", 30), shift(1, TUE, "06:00", "10:00"),
+              shift(1, TUE, "16:00", "21:00")]
+    found = daily_rest_findings(schedule(passes), LIMITS) + working_time_findings(schedule(passes), LIMITS)
+    assert [f.message for f in found if "spänner" in f.message] == [
+        "Arbetsdagen med passen tisdag 06:00–10:00 och tisdag 16:00–21:00 spänner över 15,0 h; med minst 11 h "
+        "dygnsvila per 24 timmar får den spänna högst 13 h"]
+
+
+def test_where_the_rast_falls_decides_the_five_hour_rule() -> None:
+    # 07:00–16:00 with 60 min rast: placed in the middle at best (9 − 1) / 2 = 4 h each side → fine;
+    # the schedule places it at 13:00: 07:00 → 13:00 = 6 h in a row > 5 h
+    late = placed(1, MON, "07:00", "16:00", 60, "13:00")
+    assert longest_stretch_without_break(late) == 360
+    assert [f.message for f in break_findings(schedule([late]), LIMITS)] == [
+        "Passet måndag 07:00–16:00 har rasten 13:00 (60 min): 6,0 h i följd utan rast; högst 5 h är tillåtet"]
+    # at 11:00: 4 h before, 16:00 − 12:00 = 4 h after → fine
+    assert break_findings(schedule([placed(1, MON, "07:00", "16:00", 60, "11:00")]), LIMITS) == []

@@ -7,9 +7,13 @@
   Time Care's rule does). A rest period counts for a week when it begins in that week, or when at
   least 36 h of it lie inside that week (a week off entirely). So the usual Friday-evening-to-Monday
   rest counts for the week it begins in, and a Sunday+Monday rest after a Saturday pass counts too;
-- rast: no more than 5 h in a row without a rast. The export gives the rast's length, not its place,
-  so a pass breaks the rule only when no placement could keep it: no rast and longer than 5 h, or
-  with one rast placed in the middle still more than 5 h of work on one side ((length − rast) / 2);
+- rast: no more than 5 h in a row without a rast. Where the schedule places the rast (its start), the
+  work before and after it is measured; where it gives only the length, a pass breaks the rule only
+  when no placement could keep it: no rast and longer than 5 h, or with one rast placed in the middle
+  still more than 5 h of work on one side ((length − rast) / 2);
+- delad tur: two passes on one day are one working day; the time between them is neither rast nor
+  dygnsvila, and the day may span at most 24 − 11 = 13 h, so that 11 h rest fit in the 24 hours
+  that begin with it (ATL 13 §);
 - passlängd: no pass (rast included) longer than the set maximum.
 
 The timeline is minutes from week 1, måndag 00:00. Passes are laid out over three copies of the cycle
@@ -22,7 +26,7 @@ from dataclasses import dataclass
 
 from runner.api import Finding, Severity
 
-from robots.harry.model import MINUTES_PER_WEEK, Schedule, Shift
+from robots.harry.model import MINUTES_PER_DAY, MINUTES_PER_WEEK, Schedule, Shift, hhmm
 from robots.harry.rules.fmt import hours_sv, plain_sv
 
 DAILY_REST = "dygnsvila"
@@ -68,6 +72,11 @@ def _rests(schedule: Schedule) -> list[tuple[_Placed, _Placed]]:
     return [(a, b) for a, b in zip(line, line[1:], strict=False) if a.copy == 0]
 
 
+def _same_day(a: _Placed, b: _Placed) -> bool:
+    """Two passes of one working day (a delad tur): the time between them is neither rast nor dygnsvila."""
+    return a.copy == b.copy and a.shift.day_key == b.shift.day_key
+
+
 def daily_rest_findings(schedule: Schedule, limits: Limits) -> list[Finding]:
     findings = []
     n = schedule.cycle_weeks
@@ -78,6 +87,8 @@ def daily_rest_findings(schedule: Schedule, limits: Limits) -> list[Finding]:
             findings.append(
                 Finding(code=OVERLAPPING_SHIFTS, message=f"Passen {pair} överlappar varandra", severity=Severity.error)
             )
+        elif _same_day(a, b):
+            continue
         elif gap < limits.daily_rest_minutes:
             where = ""
             if b.copy != a.copy:
@@ -93,6 +104,39 @@ def daily_rest_findings(schedule: Schedule, limits: Limits) -> list[Finding]:
                 )
             )
     return findings
+
+
+def longest_day_span(limits: Limits) -> int:
+    """The longest a working day may span, first start to last end, and still leave the daily rest inside
+    the 24 hours that begin with it (ATL 13 §: 11 h rest in every period of 24 hours): 24 − 11 = 13 h."""
+    return MINUTES_PER_DAY - limits.daily_rest_minutes
+
+
+def day_span_findings(schedule: Schedule, limits: Limits) -> list[Finding]:
+    """A delad tur whose passes spread over more of the day than the daily rest leaves room for."""
+    days: dict[tuple[int, int], list[Shift]] = {}
+    for s in schedule.shifts:
+        days.setdefault(s.day_key, []).append(s)
+    out = []
+    cap = longest_day_span(limits)
+    for passes in days.values():
+        if len(passes) < 2:
+            continue
+        span = max(p.offset_minutes + p.length_minutes for p in passes) - passes[0].offset_minutes
+        if span > cap:
+            labels = " och ".join(p.label(schedule.cycle_weeks) for p in passes)
+            out.append(
+                Finding(
+                    code=DAILY_REST,
+                    message=(
+                        f"Arbetsdagen med passen {labels} spänner över {hours_sv(span)} h; med minst "
+                        f"{plain_sv(limits.daily_rest_minutes / 60)} h dygnsvila per 24 timmar får den spänna högst "
+                        f"{plain_sv(cap / 60)} h"
+                    ),
+                    severity=Severity.error,
+                )
+            )
+    return out
 
 
 def longest_weekly_rest(schedule: Schedule, week: int) -> int:
@@ -134,9 +178,13 @@ def weekly_rest_findings(schedule: Schedule, limits: Limits) -> list[Finding]:
 
 
 def longest_stretch_without_break(shift: Shift) -> int:
-    """Minutes of work in a row at best: the whole pass without rast, else half of the work time."""
+    """Minutes of work in a row: the whole pass without rast; before or after the rast where the schedule
+    places it; else at best half of the work time (the rast in the middle)."""
     if shift.break_minutes == 0:
         return shift.length_minutes
+    offset = shift.break_offset_minutes
+    if offset is not None:
+        return max(offset, shift.length_minutes - offset - shift.break_minutes)
     return -(-shift.work_minutes // 2)  # ceil: with the rast in the middle
 
 
@@ -150,6 +198,11 @@ def break_findings(schedule: Schedule, limits: Limits) -> list[Finding]:
         label = s.label(schedule.cycle_weeks)
         if s.break_minutes == 0:
             message = f"Passet {label} saknar rast ({hours_sv(s.length_minutes)} h i följd); högst {cap} h utan rast är tillåtet"
+        elif s.break_start is not None:
+            message = (
+                f"Passet {label} har rasten {hhmm(s.break_start)} ({s.break_minutes} min): {hours_sv(stretch)} h i följd "
+                f"utan rast; högst {cap} h är tillåtet"
+            )
         else:
             message = (
                 f"Passet {label} har bara {s.break_minutes} min rast: minst {hours_sv(stretch)} h i följd utan rast; "
@@ -176,6 +229,7 @@ def working_time_findings(schedule: Schedule, limits: Limits) -> list[Finding]:
     """Every working-time breach in the schedule, in a stable order (rest, weekly rest, rast, length)."""
     return (
         daily_rest_findings(schedule, limits)
+        + day_span_findings(schedule, limits)
         + weekly_rest_findings(schedule, limits)
         + break_findings(schedule, limits)
         + shift_length_findings(schedule, limits)
