@@ -1,40 +1,222 @@
-"""LAS day counting for the monthly list HR keeps (domain brief §4.1).
+"""LAS days computed from the employment history (lag 1982:80 as of 2022-10-01, domain brief §4.1 [V]).
 
-- Conversion (LAS 5 a §): SÄVA for more than 12 months within five years → tillsvidare. A LAS month
-  is 30 days, so "more than 12 months" is 361 days or more.
-- Företrädesrätt for a new SÄVA (LAS 25 §): more than 9 months in SÄVA within three years → 271 days.
-- Three-in-a-month (LAS 3 §): three or more SÄVA in one calendar month, and the days between them count
-  too: the month counts from the first to the last engagement.
-- Hourly staff on single-day contracts: each day worked is a day.
+The staffing system keeps each substitute's employments with the employer: hourly substitutes on
+single-day contracts have one särskild visstidsanställning (SÄVA) per day worked; others have longer
+SÄVA, vikariat, seasonal or permanent employments. From those dates Bosse counts:
 
-These are employer decisions; Bosse never crosses them silently. It projects each person's days with the
-shifts already booked ahead and lists those near or past a threshold.
+- **Conversion** (5 a §): a SÄVA becomes permanent when the SÄVA time with the employer is more than
+  12 months in total (1) within a five-year period, or (2) during a chain of temporary employments
+  (SÄVA, vikariat, säsong) that followed each other — each started within 6 months of the previous
+  one's last day. A LAS month is 30 days, so "more than 12 months" is 361 days or more (ka.se [S]).
+- **Vikariat** converts after more than two years within five years: 721 days or more.
+- **Three in a month** (3 §): with 3 or more SÄVA in one calendar month, the time between them counts
+  too — the month counts from the first day of the first to the last day of the last (Kommunal's
+  example: three passes on the 2nd, 9th and 16th count as 15 days).
+- **Företrädesrätt** (25 §): more than 12 months of employment in the last three years, or for a new
+  SÄVA more than 9 months in SÄVA in the last three years (271 days), counted back from the last day
+  of the latest employment. It lasts until 9 months after that day [S], must have been claimed
+  (27 §), and is lost by turning down a reasonable offer. Between several holders (26 §) the one with
+  the longest total employment with the employer goes first; with equal time, the older.
+
+A booked shift counts as one SÄVA day on the date it starts. These are the employer's decisions:
+Bosse lists who is near a threshold and never crosses one without saying so (robot.py, rules.py).
 """
 
 from __future__ import annotations
 
+from calendar import monthrange
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
-CONVERSION_DAYS = 361
-FORETRADESRATT_DAYS = 271
+CONVERSION_DAYS = 12 * 30 + 1  # more than 12 LAS months
+VIKARIAT_CONVERSION_DAYS = 24 * 30 + 1  # more than two years
+FORETRADESRATT_DAYS = 9 * 30 + 1  # more than 9 months in SÄVA (new SÄVA, 25 §)
+FORETRADESRATT_GENERAL_DAYS = 12 * 30 + 1  # more than 12 months of any employment (25 §)
+CHAIN_GAP_MONTHS = 6  # a temporary employment "followed" when it started within 6 months
+FORETRADESRATT_MONTHS = 9  # the right lasts until 9 months after the employment ended
+TEMPORARY = frozenset({"sava", "vikariat", "sasong"})
+FORMS_SV = {"sava": "SÄVA", "vikariat": "vikariat", "sasong": "säsongsanställning", "tillsvidare": "tillsvidare"}
 
 
-def added_days(dates: Iterable[date]) -> int:
-    """LAS days added by engagements on `dates`: one per distinct day, but a calendar month with three
-    or more engagements counts every day from its first to its last (LAS 3 §).
+@dataclass(frozen=True, order=True)
+class Engagement:
+    """One employment with the employer, both days inclusive."""
 
-    Only the dates given are known: past engagements of the same month are in the person's count already.
-    """
-    by_month: dict[tuple[int, int], set[date]] = defaultdict(set)
-    for d in dates:
-        by_month[d.year, d.month].add(d)
-    total = 0
-    for days in by_month.values():
-        total += (max(days) - min(days)).days + 1 if len(days) >= 3 else len(days)
+    start: date
+    end: date
+    form: str = "sava"
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise ValueError("an employment ends before it starts")
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later (the last day of the month when it has fewer days)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    return date(year, month + 1, min(day.day, monthrange(year, month + 1)[1]))
+
+
+def years_back(day: date, years: int) -> date:
+    """The first day of the `years`-year period that ends on `day`."""
+    return add_months(day, -12 * years) + timedelta(days=1)
+
+
+def day_engagements(days: Iterable[date]) -> list[Engagement]:
+    """Single-day SÄVA contracts: how booked shifts of an hourly substitute count."""
+    return [Engagement(d, d, "sava") for d in sorted(set(days))]
+
+
+def _pieces_by_month(engagements: Iterable[Engagement], lo: date, hi: date):
+    """(year, month) → [(start, end, engagement index)] clipped to [lo, hi] and to the month."""
+    out: dict[tuple[int, int], list[tuple[date, date, int]]] = defaultdict(list)
+    for i, e in enumerate(engagements):
+        a, b = max(e.start, lo), min(e.end, hi)
+        while a <= b:
+            last = date(a.year, a.month, monthrange(a.year, a.month)[1])
+            out[a.year, a.month].append((a, min(b, last), i))
+            a = last + timedelta(days=1)
+    return out
+
+
+def _union_days(pieces: Sequence[tuple[date, date, int]]) -> int:
+    total, cursor = 0, None
+    for a, b, _ in sorted(pieces):
+        if cursor is not None and a <= cursor:
+            a = cursor + timedelta(days=1)
+        if a <= b:
+            total += (b - a).days + 1
+        cursor = b if cursor is None else max(cursor, b)
     return total
+
+
+def counted_days(engagements: Iterable[Engagement], forms: frozenset[str] | set[str], lo: date, hi: date) -> int:
+    """Days of employment in `forms` within [lo, hi]. A calendar month with three or more SÄVA counts
+    from the first day of the first to the last day of the last of them (LAS 3 §)."""
+    chosen = [e for e in engagements if e.form in forms]
+    total = 0
+    for pieces in _pieces_by_month(chosen, lo, hi).values():
+        sava = [p for p in pieces if chosen[p[2]].form == "sava"]
+        if len({p[2] for p in sava}) >= 3:
+            first, last = min(p[0] for p in sava), max(p[1] for p in sava)
+            rest = [p for p in pieces if p not in sava]
+            total += _union_days([(first, last, -1), *rest])
+        else:
+            total += _union_days(pieces)
+    return total
+
+
+def chain(engagements: Iterable[Engagement], on: date) -> list[Engagement]:
+    """The temporary employments up to `on` that followed each other and end with the latest one."""
+    temporary = sorted(e for e in engagements if e.form in TEMPORARY and e.start <= on)
+    if not temporary:
+        return []
+    out = [temporary[-1]]
+    reach = temporary[-1].start
+    for e in reversed(temporary[:-1]):
+        if reach <= add_months(e.end, CHAIN_GAP_MONTHS) or e.end >= reach:
+            out.append(e)
+            reach = min(reach, e.start)
+        else:
+            break
+    return sorted(out)
+
+
+@dataclass(frozen=True)
+class ConversionCount:
+    """SÄVA days toward conversion on a date: the larger of the five-year and the chain count."""
+
+    five_years: int
+    in_chain: int
+    vikariat_five_years: int
+
+    @property
+    def days(self) -> int:
+        return max(self.five_years, self.in_chain)
+
+
+def conversion_count(engagements: Sequence[Engagement], on: date) -> ConversionCount:
+    lo = years_back(on, 5)
+    links = chain(engagements, on)
+    in_chain = counted_days(links, {"sava"}, links[0].start, on) if links else 0
+    return ConversionCount(
+        five_years=counted_days(engagements, {"sava"}, lo, on),
+        in_chain=in_chain,
+        vikariat_five_years=counted_days(engagements, {"vikariat"}, lo, on),
+    )
+
+
+def added_days(dates: Iterable[date], history: Sequence[Engagement] = (), on: date | None = None) -> int:
+    """LAS days that engagements on `dates` add to the SÄVA count (with the three-in-a-month rule).
+
+    Without a history only the dates themselves are known; with one, a month that reaches three SÄVA
+    only together with the history counts from its first to its last day too.
+    """
+    new = day_engagements(dates)
+    if not new:
+        return 0
+    on = on or max(e.end for e in new)
+    before = conversion_count(history, on).days
+    return conversion_count([*history, *new], on).days - before
+
+
+@dataclass(frozen=True)
+class Foretradesratt:
+    """The right to re-employment on a date, and what it rests on (Swedish, for staff)."""
+
+    holds: bool
+    qualifies: bool
+    last_day: date | None
+    until: date | None
+    employment_days_3y: int
+    sava_days_3y: int
+    total_days: int  # all employment with the employer: the order between holders (26 §)
+    reason: str
+
+
+def foretradesratt(
+    engagements: Sequence[Engagement],
+    on: date,
+    *,
+    claimed: date | None = None,
+    declined: date | None = None,
+    requires_claim: bool = True,
+) -> Foretradesratt:
+    ended = [e for e in engagements if e.end < on]
+    total = counted_days(engagements, set(FORMS_SV), date.min, on)
+    if not ended:
+        return Foretradesratt(False, False, None, None, 0, 0, total, "ingen avslutad anställning")
+    last = max(e.end for e in ended)
+    lo = years_back(last, 3)
+    employed = counted_days(ended, set(FORMS_SV), lo, last)
+    sava = counted_days(ended, {"sava"}, lo, last)
+    qualifies = employed >= FORETRADESRATT_GENERAL_DAYS or sava >= FORETRADESRATT_DAYS
+    until = add_months(last, FORETRADESRATT_MONTHS)
+    if not qualifies:
+        reason = (f"{employed} anställningsdagar och {sava} SÄVA-dagar på 3 år; det krävs "
+                  f"{FORETRADESRATT_GENERAL_DAYS} respektive {FORETRADESRATT_DAYS}")
+        holds = False
+    elif on > until:
+        reason, holds = f"företrädesrätten gällde till {until.isoformat()}", False
+    elif requires_claim and (claimed is None or claimed > on):
+        reason, holds = "har inte anmält anspråk på företrädesrätt (27 §)", False
+    elif declined is not None and declined <= on and (claimed is None or declined >= claimed):
+        reason, holds = f"tackade nej till ett skäligt erbjudande {declined.isoformat()}", False
+    else:
+        reason, holds = f"gäller till {until.isoformat()}", True
+    return Foretradesratt(holds, qualifies, last, until, employed, sava, total, reason)
+
+
+def holder_order(holders: dict[str, tuple[int, date | None]]) -> dict[str, int]:
+    """id → rank (1 first) among holders, by longest total employment, then the older first (26 §).
+
+    `holders` maps id → (total employment days, birth date). An unknown birth date ranks after a known one.
+    """
+    ranked = sorted(holders, key=lambda i: (-holders[i][0], holders[i][1] or date.max, i))
+    return {sub_id: n for n, sub_id in enumerate(ranked, start=1)}
 
 
 @dataclass

@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from robots.bosse.las import Engagement
+
 TZ = ZoneInfo("Europe/Stockholm")
 
 
@@ -120,12 +122,40 @@ class Period(_Cached):
 
 
 class Shift(Period):
-    """A vacant shift to fill."""
+    """A vacant shift to fill. `break_minutes` of rast inside it, from `break_start` when the order says."""
 
     id: str
     unit: str
     competence: Competence = Competence.bitrade
     skills: frozenset[str] = frozenset()
+    break_minutes: int = Field(default=0, ge=0)
+    break_start: datetime | None = None
+
+    @model_validator(mode="after")
+    def _break_inside(self) -> Shift:
+        if self.break_minutes >= self.length_min:
+            raise ValueError("the rast is as long as the shift")
+        if self.break_start is not None:
+            offset = minutes(self.break_start) - self.start_min
+            if offset <= 0 or offset + self.break_minutes >= self.length_min:
+                raise ValueError("the rast must lie inside the shift")
+        return self
+
+    @property
+    def work_min(self) -> int:
+        """Working time: the rast is not working time (ATL)."""
+        return self.length_min - self.break_minutes
+
+    @property
+    def stretches_min(self) -> tuple[int, int]:
+        """Work before and after the rast; without a placed rast, the rast in the middle (the best case)."""
+        if self.break_minutes == 0:
+            return self.length_min, 0
+        if self.break_start is not None:
+            before = minutes(self.break_start) - self.start_min
+            return before, self.length_min - before - self.break_minutes
+        half = -(-self.work_min // 2)
+        return half, self.work_min - half
 
     @cached_property
     def local_date(self) -> date:
@@ -150,9 +180,19 @@ class Substitute(_Cached):
     booked: tuple[Period, ...] = ()
     month_minutes: dict[str, int] = Field(default_factory=dict, description="'YYYY-MM' → minutes already committed")
     hourly: bool = True
-    las_days: int = Field(default=0, ge=0, description="SÄVA days in the last five years (LAS 5 a §)")
+    las_days: int = Field(default=0, ge=0, description="SÄVA days toward conversion today (LAS 5 a §)")
     las_days_3y: int = Field(default=0, ge=0, description="SÄVA days in the last three years (LAS 25 §)")
     foretradesratt: bool = False
+    #: Among the holders of företrädesrätt tonight: 1 goes first (LAS 26 §); None without the right.
+    foretradesratt_rank: int | None = Field(default=None, ge=1)
+    born: date | None = None
+    #: Employments with the employer so far (robots.bosse.las): what the LAS days are counted from.
+    history: tuple[Engagement, ...] = ()
+
+    def age_on(self, day: date) -> int | None:
+        if self.born is None:
+            return None
+        return day.year - self.born.year - ((day.month, day.day) < (self.born.month, self.born.day))
 
     @cached_property
     def available_spans(self) -> tuple[tuple[int, int], ...]:

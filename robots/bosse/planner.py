@@ -3,11 +3,13 @@
 Filling shifts one by one ("first come, first served") loses shifts: giving the first shift to the
 only person who could also take a later, harder one leaves that one empty. So Bosse states the night
 as one problem: a 0/1 variable per (shift, substitute) pair that passes the rules on its own; the
-rules between shifts (overlap, 11 h rest, 36 h weekly rest, monthly hour cap) as constraints; and the
+rules between shifts (overlap, 11 h rest — 12 h for a minor —, 36 h weekly rest, monthly hour cap, a
+minor's 40 h week, the LAS conversion threshold) as constraints; and the
 preferences as objectives solved one after the other, each keeping the best value of the ones before:
 
 1. fill the most shifts, sooner shifts first;
-2. give shifts to people with företrädesrätt (LAS 25 §);
+2. give shifts to people with företrädesrätt (LAS 25 §), and among them first to the first in the
+   order of LAS 26 § (longest employment, then the older);
 3. keep people below the LAS warning level unless no one else can (such a choice is flagged for HR);
 4. spread hours fairly (the k-th new shift of a person costs their hours this month + 8·k);
 5. a fixed tie-break so that the same input gives the same plan (when the stages before were proven
@@ -73,8 +75,11 @@ class Plan:
 
 
 def _preference_key(sub: Substitute, prefs: Preferences) -> tuple:
-    """How a person ranks as the next choice: företrädesrätt, below the LAS warning, fewer hours, id."""
-    return (not sub.foretradesratt, sub.las_days + 1 >= prefs.las_warning_days, sum(sub.month_minutes.values()), sub.id)
+    """How a person ranks as the next choice: företrädesrätt (in the order of LAS 26 §), below the LAS
+    warning, fewer hours, id."""
+    rank = sub.foretradesratt_rank or 0
+    return (not sub.foretradesratt, rank, sub.las_days + 1 >= prefs.las_warning_days, sum(sub.month_minutes.values()),
+            sub.id)
 
 
 def plan_greedy(
@@ -165,9 +170,11 @@ def unfilled_reasons(
     counts: Counter[str] = Counter()
     for p in people:
         reason = R.reason_for(p, shift, rules)
-        if reason is None and R.reason_against(p, shift, given.get(p.id, []), rules) is not None:
-            reason = R.NEEDED_ELSEWHERE
-        counts[reason or R.NEEDED_ELSEWHERE] += 1
+        if reason is None:
+            with_plan = R.reason_against(p, shift, given.get(p.id, []), rules)
+            # the LAS threshold is the person's, not a clash with another shift: name it
+            reason = R.LAS_CONVERSION if with_plan == R.LAS_CONVERSION else R.NEEDED_ELSEWHERE
+        counts[reason] += 1
     return counts
 
 
@@ -196,10 +203,11 @@ def _repair(shifts: Sequence[Shift], people: Sequence[Substitute], assigned: dic
     for si, pi in sorted(assigned.items()):
         given[pi].append(shifts[si])
     for pi, mine in list(given.items()):
-        if R.schedule_violations(people[pi], mine, rules):  # pragma: no cover - solver and rules disagree
-            for s in mine:
-                assigned.pop(shifts.index(s))
-            given[pi] = []
+        # The solver's LAS room is counted on the earliest shifts; any other disagreement with the referee
+        # drops the person's latest shifts until their plan passes (a safety net: it should not trigger).
+        while mine and R.schedule_violations(people[pi], mine, rules):
+            assigned.pop(shifts.index(mine.pop()))
+        given[pi] = mine
     for si, s in enumerate(shifts):
         if si in assigned:
             continue
@@ -232,20 +240,23 @@ def _solve(
     for keys in by_shift.values():
         m.add_at_most_one(x[k] for k in keys)
 
-    rest = rules.daily_rest_minutes
     for pi, sis in by_person.items():
         p = people[pi]
         if len(sis) > 1:
-            # Overlap and 11 h rest in one. Stretch each candidate shift by the rest period; two stretched
-            # shifts clash exactly when both contain the later one's start, so "at most one among those
-            # containing each start" forbids every clash. (Cliques give a far tighter bound than NoOverlap.)
+            # Overlap and 11 h rest (12 h for a minor) in one. Stretch each candidate shift by the rest period;
+            # two stretched shifts clash exactly when both contain the later one's start, so "at most one among
+            # those containing each start" forbids every clash. (Cliques give a far tighter bound than NoOverlap.)
+            rest = max(R.rest_minutes_for(p, shifts[si], rules) for si in sis)
             spans = sorted((shifts[si].start_min, shifts[si].end_min + rest, si) for si in sis)
             for a, _, _ in spans:
                 clique = [x[si, pi] for s0, e0, si in spans if s0 <= a < e0]
                 if len(clique) > 1:
                     m.add_at_most_one(clique)
-            _weekly_rest(m, x, pi, p, [shifts[si] for si in sis], sis, rules)
-            _month_cap(m, x, pi, p, [shifts[si] for si in sis], sis, rules)
+            mine = [shifts[si] for si in sis]
+            _weekly_rest(m, x, pi, p, mine, sis, rules)
+            _month_cap(m, x, pi, p, mine, sis, rules)
+            _minor_weeks(m, x, pi, p, mine, sis, rules)
+            _las_conversion(m, x, pi, p, mine, sis, rules)
 
     # Objectives, in order. The helper variables of the later ones are only added when their stage
     # comes: unused, they would still slow the first (and most important) stage down.
@@ -260,6 +271,16 @@ def _solve(
 
     def foretradesratt() -> cp_model.LinearExprT:
         return sum(x[k] for k in x if people[k[1]].foretradesratt)
+
+    # Between holders, the order of LAS 26 §: the first in the order outweighs the second, and so on.
+    ranks = sorted({p.foretradesratt_rank for p in people if p.foretradesratt and p.foretradesratt_rank})
+
+    def foretradesratt_order() -> cp_model.LinearExprT:
+        if len(ranks) < 2:
+            return 0
+        weight = {r: len(ranks) - i for i, r in enumerate(ranks)}
+        return sum(x[k] * weight[people[k[1]].foretradesratt_rank] for k in x
+                   if people[k[1]].foretradesratt and people[k[1]].foretradesratt_rank)
 
     def las() -> cp_model.LinearExprT:
         terms = []
@@ -290,6 +311,7 @@ def _solve(
     stages = [
         ("fill", fill, True, 0.4),
         ("foretradesratt", foretradesratt, True, 0.15),
+        ("foretradesratt_order", foretradesratt_order, True, 0.1),
         ("las", las, False, 0.15),
         ("fairness", fairness, False, 0.15),
         ("tie_break", tie_break, False, 0.15),
@@ -403,6 +425,37 @@ def _weekly_rest(m: cp_model.CpModel, x, pi: int, p: Substitute, mine: list[Shif
                 m.add(x[si, pi] == 0)
 
 
+def _minor_weeks(m: cp_model.CpModel, x, pi: int, p: Substitute, mine: list[Shift], sis: list[int], rules: R.RuleSet) -> None:
+    """A minor works at most 40 h in a calendar week (AFS 2012:3), the other bookings included."""
+    if not any(R.is_minor(p, s, rules) for s in mine):
+        return
+    weeks: dict = defaultdict(list)
+    for s, si in zip(mine, sis):
+        weeks[R.week_start(s.start, rules.tz)].append((s, si))
+    for w, items in weeks.items():
+        lo, hi = R.week_bounds(w, rules.tz)
+        booked = sum(max(0, min(b.end_min, hi) - max(b.start_min, lo)) for b in p.booked)
+        room = rules.minors.max_week_minutes - booked
+        if sum(s.work_min for s, _ in items) > room:
+            m.add(sum(x[si, pi] * s.work_min for s, si in items) <= room)
+
+
+def _las_conversion(m: cp_model.CpModel, x, pi: int, p: Substitute, mine: list[Shift], sis: list[int], rules: R.RuleSet) -> None:
+    """Keep an hourly substitute's SÄVA days below the conversion threshold (unless the setting allows it).
+
+    Each candidate shift passed the check alone; together they may not. A person's shifts in one plan can
+    only reach the threshold if all of them together do, and then at most as many as the count allows.
+    """
+    if rules.book_past_conversion or not p.hourly or not R.las_conversion_reached(p, mine, rules):
+        return
+    room = 0
+    for n in range(1, len(mine) + 1):  # the largest n for which the n earliest shifts stay below it
+        if R.las_conversion_reached(p, sorted(mine, key=lambda s: s.start_min)[:n], rules):
+            break
+        room = n
+    m.add(sum(x[si, pi] for si in sis) <= room)
+
+
 def _month_cap(m: cp_model.CpModel, x, pi: int, p: Substitute, mine: list[Shift], sis: list[int], rules: R.RuleSet) -> None:
     if not p.hourly or rules.monthly_cap_minutes is None:
         return
@@ -411,5 +464,5 @@ def _month_cap(m: cp_model.CpModel, x, pi: int, p: Substitute, mine: list[Shift]
         months[s.month].append((s, si))
     for month, items in months.items():
         room = rules.monthly_cap_minutes - p.month_minutes.get(month, 0)
-        if sum(s.length_min for s, _ in items) > room:
-            m.add(sum(x[si, pi] * s.length_min for s, si in items) <= room)
+        if sum(s.work_min for s, _ in items) > room:
+            m.add(sum(x[si, pi] * s.work_min for s, si in items) <= room)

@@ -18,9 +18,29 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from robots.bosse import las
 from robots.bosse.model import TZ, Period, Shift, Substitute, minutes, skill_label
 
 USK_TRANSITION_UNTIL = date(2033, 6, 30)
+
+
+@dataclass(frozen=True)
+class Minors:
+    """Arbetsmiljöverket's rules for workers under 18 who have finished compulsory school (AFS 2012:3,
+    since 2025 in the new structure; av.se "Arbetstider för minderåriga" [S]): no work between 22 and 06
+    (or 23 and 07, the employer's choice), at most 8 h a day and 40 h a week, 12 h of nattvila, a rast of
+    at least 30 minutes at the latest after 4½ hours of work. Younger than 16: only light, harmless work,
+    which care work is not, so never booked."""
+
+    adult_age: int = 18
+    minimum_age: int = 16
+    night_start_minutes: int = 22 * 60
+    night_end_minutes: int = 6 * 60
+    max_day_minutes: int = 8 * 60
+    max_week_minutes: int = 40 * 60
+    daily_rest_minutes: int = 12 * 60
+    rast_after_minutes: int = 270
+    min_rast_minutes: int = 30
 
 
 @dataclass(frozen=True)
@@ -32,6 +52,12 @@ class RuleSet:
     monthly_cap_minutes: int | None = 165 * 60
     usk_transition_until: date = USK_TRANSITION_UNTIL
     tz: ZoneInfo = TZ
+    minors: Minors = Minors()
+    #: A booking that would take an hourly substitute's SÄVA days past the conversion threshold (LAS 5 a §)
+    #: is the employer's decision: left to a person unless the municipality lets Bosse book it.
+    book_past_conversion: bool = False
+    #: Longest work in a row without rast in an ordered shift (ATL 15 §: 5 h): a shift breaking it is flagged.
+    max_minutes_without_break: int = 5 * 60
 
 
 # Reason codes in the order they are checked (and counted). "skill:<code>" is one code per skill.
@@ -39,11 +65,16 @@ COMPETENCE_USK = "saknar_usk_bevis"
 COMPETENCE = "saknar_kompetens"
 SKILL = "skill"
 NOT_INTRODUCED = "ej_introducerad"
+TOO_YOUNG = "under_16"
+MINOR_NIGHT = "minderarig_natt"
+MINOR_SHIFT = "minderarig_pass"
 NOT_AVAILABLE = "ej_tillganglig"
 OVERLAP = "redan_bokad"
 DAILY_REST = "dygnsvila"
 WEEKLY_REST = "veckovila"
+MINOR_WEEK = "minderarig_vecka"
 HOUR_CAP = "timtak"
+LAS_CONVERSION = "las_konvertering"
 NEEDED_ELSEWHERE = "annat_pass"  # only the planner: free on its own, but needed for other shifts tonight
 
 REASON_ORDER = [
@@ -51,11 +82,16 @@ REASON_ORDER = [
     COMPETENCE,
     SKILL,
     NOT_INTRODUCED,
+    TOO_YOUNG,
+    MINOR_NIGHT,
+    MINOR_SHIFT,
     NOT_AVAILABLE,
     OVERLAP,
     DAILY_REST,
     WEEKLY_REST,
+    MINOR_WEEK,
     HOUR_CAP,
+    LAS_CONVERSION,
     NEEDED_ELSEWHERE,
 ]
 
@@ -63,11 +99,16 @@ REASONS_SV = {
     COMPETENCE_USK: "saknar USK-bevis",
     COMPETENCE: "saknar rätt kompetens",
     NOT_INTRODUCED: "ej introducerad",
+    TOO_YOUNG: "under 16 år",
+    MINOR_NIGHT: "under 18 år: passet är på natten",
+    MINOR_SHIFT: "under 18 år: passet är för långt eller saknar rast",
     NOT_AVAILABLE: "ej tillgänglig",
     OVERLAP: "redan bokad samtidigt",
     DAILY_REST: "för kort vila",
     WEEKLY_REST: "för kort veckovila",
+    MINOR_WEEK: "under 18 år: över 40 timmar i veckan",
     HOUR_CAP: "över timtaket",
+    LAS_CONVERSION: "skulle passera LAS-gränsen för konvertering",
     NEEDED_ELSEWHERE: "behövs till andra pass",
 }
 
@@ -125,12 +166,64 @@ def _merged(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
+def is_minor(sub: Substitute, shift: Period, rules: RuleSet) -> bool:
+    age = sub.age_on(shift.start.astimezone(rules.tz).date())
+    return age is not None and age < rules.minors.adult_age
+
+
+def in_minor_night(shift: Period, rules: RuleSet) -> bool:
+    """Does the shift touch the hours a minor may not work (22–06 by default), on any night it spans?"""
+    m = rules.minors
+    day = shift.start.astimezone(rules.tz).date() - timedelta(days=1)
+    last = shift.end.astimezone(rules.tz).date()
+    while day <= last:
+        begin = datetime.combine(day, datetime.min.time(), tzinfo=rules.tz) + timedelta(minutes=m.night_start_minutes)
+        end = datetime.combine(day + timedelta(days=1), datetime.min.time(), tzinfo=rules.tz) + timedelta(
+            minutes=m.night_end_minutes)
+        if shift.start_min < minutes(end) and minutes(begin) < shift.end_min:
+            return True
+        day += timedelta(days=1)
+    return False
+
+
+def minor_reason(sub: Substitute, shift: Shift, rules: RuleSet) -> str | None:
+    """AFS 2012:3 for a substitute under 18 on the shift's date (see `Minors`)."""
+    if not is_minor(sub, shift, rules):
+        return None
+    m = rules.minors
+    age = sub.age_on(shift.local_date)
+    if age is not None and age < m.minimum_age:
+        return TOO_YOUNG
+    if in_minor_night(shift, rules):
+        return MINOR_NIGHT
+    if shift.work_min > m.max_day_minutes:
+        return MINOR_SHIFT
+    if shift.work_min > m.rast_after_minutes and (
+        shift.break_minutes < m.min_rast_minutes or max(shift.stretches_min) > m.rast_after_minutes
+    ):
+        return MINOR_SHIFT
+    return None
+
+
+def break_problem(shift: Shift, rules: RuleSet) -> str | None:
+    """Swedish text when the shift as ordered has more work in a row than ATL allows without a rast."""
+    stretch = max(shift.stretches_min)
+    if stretch <= rules.max_minutes_without_break:
+        return None
+    hours = f"{stretch / 60:.1f}".replace(".", ",")
+    cap = f"{rules.max_minutes_without_break / 60:g}".replace(".", ",")
+    if shift.break_minutes == 0:
+        return f"Passet saknar rast: {hours} h i följd utan rast (högst {cap} h)"
+    return f"Passet har {hours} h i följd utan rast med rasten där den ligger (högst {cap} h)"
+
+
 def static_reason(sub: Substitute, shift: Shift, rules: RuleSet) -> str | None:
-    """Rules that depend on nobody's other shifts: competence, skills, introduction, availability."""
+    """Rules that depend on nobody's other shifts: competence, skills, introduction, age, availability."""
     return (
         competence_reason(sub, shift, rules)
         or skill_reason(sub, shift)
         or (NOT_INTRODUCED if shift.unit not in sub.units else None)
+        or minor_reason(sub, shift, rules)
         or (None if available_for(sub, shift) else NOT_AVAILABLE)
     )
 
@@ -138,12 +231,44 @@ def static_reason(sub: Substitute, shift: Shift, rules: RuleSet) -> str | None:
 # -- rules between shifts -----------------------------------------------------------------------------
 
 
-def pair_reason(a: Period, b: Period, rules: RuleSet) -> str | None:
+def pair_reason(a: Period, b: Period, rules: RuleSet, rest_minutes: int | None = None) -> str | None:
     """Overlap, or less than the daily rest between the end of one and the start of the other."""
     if a.start_min < b.end_min and b.start_min < a.end_min:
         return OVERLAP
     gap = b.start_min - a.end_min if a.start_min < b.start_min else a.start_min - b.end_min
-    return DAILY_REST if gap < rules.daily_rest_minutes else None
+    return DAILY_REST if gap < (rules.daily_rest_minutes if rest_minutes is None else rest_minutes) else None
+
+
+def rest_minutes_for(sub: Substitute, shift: Period, rules: RuleSet) -> int:
+    """11 h of dygnsvila, 12 h of nattvila for a minor (AFS 2012:3)."""
+    if is_minor(sub, shift, rules):
+        return max(rules.daily_rest_minutes, rules.minors.daily_rest_minutes)
+    return rules.daily_rest_minutes
+
+
+def minor_week_over(sub: Substitute, periods: Sequence[Period], new: Sequence[Shift], rules: RuleSet) -> bool:
+    """Over 40 h in a calendar week for a minor: the new shifts' working time plus the other bookings'."""
+    for w in sorted({w for s in new for w in weeks_of(s, rules.tz)}):
+        if not any(is_minor(sub, s, rules) for s in new if w in weeks_of(s, rules.tz)):
+            continue
+        lo, hi = week_bounds(w, rules.tz)
+        total = 0
+        for p in periods:
+            a, b = max(p.start_min, lo), min(p.end_min, hi)
+            if a < b:
+                total += b - a - (p.break_minutes if isinstance(p, Shift) and (a, b) == (p.start_min, p.end_min) else 0)
+        if total > rules.minors.max_week_minutes:
+            return True
+    return False
+
+
+def las_conversion_reached(sub: Substitute, new: Sequence[Shift], rules: RuleSet) -> bool:
+    """Would these bookings take an hourly substitute's SÄVA days to the conversion threshold?"""
+    if rules.book_past_conversion or not sub.hourly or not new:
+        return False
+    dates = [p.start.astimezone(rules.tz).date() for p in [*sub.booked, *new]]
+    on = max(dates)
+    return las.conversion_count([*sub.history, *las.day_engagements(dates)], on).days >= las.CONVERSION_DAYS
 
 
 def week_start(dt: datetime, tz: ZoneInfo = TZ) -> datetime:
@@ -189,7 +314,7 @@ def month_minutes_after(sub: Substitute, new: Iterable[Shift]) -> dict[str, int]
     """Committed minutes per month once `new` shifts are added (a shift counts in the month it starts)."""
     out: dict[str, int] = {}
     for s in new:
-        out[s.month] = out.get(s.month, sub.month_minutes.get(s.month, 0)) + s.length_min
+        out[s.month] = out.get(s.month, sub.month_minutes.get(s.month, 0)) + s.work_min
     return out
 
 
@@ -206,7 +331,8 @@ def reason_against(sub: Substitute, shift: Shift, others: Sequence[Shift], rules
     if reason:
         return reason
     existing: list[Period] = [*sub.booked, *others]
-    pair = [pair_reason(shift, b, rules) for b in existing]
+    rest = rest_minutes_for(sub, shift, rules)
+    pair = [pair_reason(shift, b, rules, rest) for b in existing]
     if OVERLAP in pair:
         return OVERLAP
     if DAILY_REST in pair:
@@ -214,8 +340,12 @@ def reason_against(sub: Substitute, shift: Shift, others: Sequence[Shift], rules
     everything = [*existing, shift]
     if not all(weekly_rest_ok(everything, w, rules) for w in weeks_of(shift, rules.tz)):
         return WEEKLY_REST
+    if minor_week_over(sub, everything, [*others, shift], rules):
+        return MINOR_WEEK
     if over_cap(sub, [*others, shift], rules):
         return HOUR_CAP
+    if las_conversion_reached(sub, [*others, shift], rules):
+        return LAS_CONVERSION
     return None
 
 
@@ -237,15 +367,19 @@ def schedule_violations(sub: Substitute, new: Sequence[Shift], rules: RuleSet) -
     periods: list[Period] = [*sub.booked, *new]
     for i, s in enumerate(new):
         for other in [*sub.booked, *new[:i]]:  # each pair once, reported on the later new shift
-            r = pair_reason(s, other, rules)
+            r = pair_reason(s, other, rules, rest_minutes_for(sub, s, rules))
             if r:
                 bad.append((s.id, r))
     weeks = sorted({w for s in new for w in weeks_of(s, rules.tz)})
     for w in weeks:
         if not weekly_rest_ok(periods, w, rules):
             bad.append((",".join(s.id for s in new if w in weeks_of(s, rules.tz)), WEEKLY_REST))
+    if minor_week_over(sub, periods, new, rules):
+        bad.append((",".join(s.id for s in new), MINOR_WEEK))
     if over_cap(sub, new, rules):
         bad.append((",".join(s.id for s in new), HOUR_CAP))
+    if las_conversion_reached(sub, new, rules):
+        bad.append((",".join(s.id for s in new), LAS_CONVERSION))
     return bad
 
 
