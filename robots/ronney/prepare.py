@@ -15,7 +15,8 @@ from robots.ronney.note import render_note
 from robots.ronney.rules.calculation import Calculation, calculate
 from robots.ronney.rules.child_earnings import PBB_FILE, PrisbasbeloppMissing
 from robots.ronney.rules.model import AgencyIncome, Application
-from robots.ronney.rules.riksnorm import NormMissing
+from robots.ronney.rules.ages import AgeUnknown
+from robots.ronney.rules.riksnorm import NormMissing, table_file
 from robots.ronney.rules.routing import (
     household_findings,
     housing_findings,
@@ -87,14 +88,20 @@ def assess(
 ) -> Preparation:
     """Calculate and route an application whose supplements are in and whose SSBTEK data was read."""
     today = now.date()
+    month = Month.parse(app.month)
     try:
-        calc = calculate(app, ssbtek, max_housing_cost=settings.max_housing_cost,
-                         comparison=settings.comparison_month, tolerance_kr=settings.income_tolerance_kr)
-    except NormMissing:
-        year = Month.parse(app.month).year
+        calc = calculate(app, ssbtek, local=settings.local_rules(), today=today)
+    except NormMissing as exc:
         finding = Finding(code="NORM_SAKNAS", severity=Severity.error,
-                          message=f"Ronney har ingen riksnormtabell för {year}; ingen beräkning gjord.")
-        return Preparation(Status.needs_attention, f"Riksnorm för {year} saknas – ingen beräkning gjord", [finding])
+                          message=(f"Ronney har ingen riksnormtabell för {exc.year} ({table_file(exc.year)}); "
+                                   f"ansökan för {month.sv()} räknas aldrig med ett äldre års tabell, så ingen "
+                                   "beräkning gjordes. Tabellen läggs till som en datafil (se Ronneys README)."))
+        return Preparation(Status.needs_attention, f"Riksnorm för {exc.year} saknas – ingen beräkning gjord", [finding])
+    except AgeUnknown as exc:
+        finding = Finding(code="ALDER_OKAND", severity=Severity.error,
+                          message=(f"Födelsedatumet för {exc.who} går inte att läsa ur personnumret, och Ekonomi har "
+                                   "ingen ålder; ingen beräkning gjord. Rätta personnumret i ansökan."))
+        return Preparation(Status.needs_attention, f"Åldern för {exc.who} okänd – ingen beräkning gjord", [finding])
     except PrisbasbeloppMissing as exc:
         finding = Finding(code="PRISBASBELOPP_SAKNAS", severity=Severity.error,
                           message=(f"Ett barn i hushållet har arbetsinkomst, men Ronney har inget prisbasbelopp för "
@@ -102,6 +109,7 @@ def assess(
         return Preparation(Status.needs_attention, f"Prisbasbelopp för {exc.year} saknas – ingen beräkning gjord",
                            [finding])
 
+    app = app.model_copy(update={"household": list(calc.household)})  # with each person's age for the month
     findings: list[Finding] = [
         *kind_findings(app),
         *identity_findings(list(app.household), today),

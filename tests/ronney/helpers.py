@@ -15,12 +15,14 @@ def pnr(year: int, month: int = 1, day: int = 1, serial: int = 123) -> str:
 
 
 def adult(role: str = "sökande", year: int = 1985, serial: int = 123) -> Person:
-    return Person(personnummer=pnr(year, 3, 14, serial), role=role, age=TODAY.year - year - 1)
+    # born 14 March: on 1 December 2025 (the application month's first day) the person is 2025 − year
+    return Person(personnummer=pnr(year, 3, 14, serial), role=role, age=TODAY.year - year)
 
 
-def child(age: int, *, lunch_at_home: bool = True, serial: int = 200) -> Person:
-    born = date(TODAY.year - age - 1, 6, 1) if age else date(2025, 6, 1)
-    return Person(personnummer=make_id(born, serial), role="barn", age=age, lunch_at_home=lunch_at_home)
+def child(age: int, *, lunch_at_home: bool = True, serial: int = 200, **kw) -> Person:
+    # born 1 June: `age` years old on 1 December 2025, as the typed age says
+    born = date(TODAY.year - age, 6, 1)
+    return Person(personnummer=make_id(born, serial), role="barn", age=age, lunch_at_home=lunch_at_home, **kw)
 
 
 def application(household: list[Person], **kw) -> Application:

@@ -100,7 +100,7 @@ def test_an_adults_pay_is_not_under_the_childrens_rule():
 def test_a_year_without_a_prisbasbelopp_is_never_guessed(monkeypatch):
     import robots.ronney.rules.calculation as calculation
 
-    def missing(year: int):
+    def missing(year: int, **_):
         raise PrisbasbeloppMissing(year)
 
     monkeypatch.setattr(calculation, "prisbasbelopp", missing)

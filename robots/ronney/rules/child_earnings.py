@@ -61,7 +61,13 @@ def _all(data_dir: Path = DATA_DIR) -> dict[int, Prisbasbelopp]:
     return out
 
 
-def prisbasbelopp(year: int, data_dir: Path = DATA_DIR) -> Prisbasbelopp:
+def prisbasbelopp(year: int, data_dir: Path = DATA_DIR, *, extra_dir: Path | None = None) -> Prisbasbelopp:
+    """The year's prisbasbelopp: from the municipality's own `prisbasbelopp.toml` (setting `rules_dir`)
+    when it lists the year, else from the bundled file."""
+    if extra_dir is not None and (extra_dir / PBB_FILE).exists():
+        own = _all(extra_dir).get(year)
+        if own is not None:
+            return own
     found = _all(data_dir).get(year)
     if found is None:
         raise PrisbasbeloppMissing(year)
@@ -69,16 +75,18 @@ def prisbasbelopp(year: int, data_dir: Path = DATA_DIR) -> Prisbasbelopp:
 
 
 def earned_earlier_in_year(
-    ssbtek: Iterable[AgencyIncome], personnummer: str, income_month: Month, is_earned: Callable[[str], bool]
+    ssbtek: Iterable[AgencyIncome], personnummer: str, income_month: Month, is_earned: Callable[[str], bool],
+    *, gross: bool = False,
 ) -> int:
-    """What SSBTEK reports as the person's earned income from January to the month before `income_month`."""
+    """What SSBTEK reports as the person's earned income from January to the month before `income_month`
+    (gross where asked and known, else net)."""
     total = 0
     for inc in ssbtek:
         if inc.personnummer != personnummer or not is_earned(inc.type):
             continue
         month = Month.parse(inc.month)
         if month.year == income_month.year and month < income_month:
-            total += inc.amount
+            total += inc.gross if gross and inc.gross is not None else inc.amount
     return total
 
 

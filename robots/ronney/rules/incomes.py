@@ -60,6 +60,7 @@ class CountedIncome:
     counted: bool
     jobbstimulans: bool
     earned: bool  # own work: for a child, not counted up to one prisbasbelopp a year (child_earnings.py)
+    gross: int | None  # before tax, from where the amount came, when known
     reported: int | None  # what the application said, if anything
     from_ssbtek: int | None  # what SSBTEK said, if anything
 
@@ -79,16 +80,20 @@ def merge_incomes(
 ) -> IncomeMerge:
     """Combine the application's incomes with SSBTEK's, per person and income type."""
     app: dict[tuple[str, str], int] = defaultdict(int)
+    app_gross: dict[tuple[str, str], int | None] = {}
     app_names: dict[tuple[str, str], str] = {}
     for inc in reported:
         key = (inc.personnummer, inc.type.strip().casefold())
         app[key] += inc.amount
+        app_gross[key] = _add(app_gross.get(key, 0), inc.gross)
         app_names.setdefault(key, inc.type.strip())
     agency: dict[tuple[str, str], int] = defaultdict(int)
+    agency_gross: dict[tuple[str, str], int | None] = {}
     agencies: dict[tuple[str, str], list[str]] = defaultdict(list)
     for inc in ssbtek:
         key = (inc.personnummer, inc.type.strip().casefold())
         agency[key] += inc.amount
+        agency_gross[key] = _add(agency_gross.get(key, 0), inc.gross)
         if inc.agency not in agencies[key]:
             agencies[key].append(inc.agency)
         app_names.setdefault(key, inc.type.strip())
@@ -126,9 +131,15 @@ def merge_incomes(
             counted=True if kind is None else kind.counted,
             jobbstimulans=kind is not None and kind.jobbstimulans and role != "barn",
             earned=kind is not None and kind.earned,
+            gross=agency_gross.get(key) if s is not None else app_gross.get(key),
             reported=a, from_ssbtek=s,
         ))
     return IncomeMerge(tuple(out), tuple(findings))
+
+
+def _add(total: int | None, part: int | None) -> int | None:
+    """A sum of gross amounts, unknown as soon as one part is."""
+    return None if total is None or part is None else total + part
 
 
 def _role_order(role: str) -> int:

@@ -25,20 +25,37 @@ class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+Living = Literal["heltid", "växelvis", "umgänge"]
+
+
 class Person(_Model):
     personnummer: str
     role: Role
-    age: int = Field(ge=0, le=130)
+    #: The age the rules use: set from the birth date for the application month (rules/ages.py). Given
+    #: alone (as the page objects give the typed "Ålder" today) it is read as the typed age and checked.
+    age: int | None = Field(default=None, ge=0, le=130)
+    #: The case system's typed age as shown (a number, or text that is none), when the system has the field.
+    typed_age: int | str | None = None
+    #: A birth date the record keeps apart from the personnummer (rare: a reservnummer).
+    born: date | None = None
     #: For children 0–6: False when the child does not eat lunch at home five days a week (förskola).
     lunch_at_home: bool = True
+    #: A child who lives here part of the month (växelvis boende) or stays for umgänge, and for how many days.
+    living: Living = "heltid"
+    days: int | None = Field(default=None, ge=1, le=31)
+    #: The school a young person attends ("" = none; None = the case system does not say): decides whether
+    #: an 18–20-year-old is a skolungdom.
+    studies: str | None = None
 
 
 class Income(_Model):
-    """A net income for one person in the comparison month."""
+    """A net income for one person in the comparison month (with its gross amount and payment date when known)."""
 
     personnummer: str
     type: str
     amount: int
+    gross: int | None = None
+    paid: date | None = None
 
 
 class Cost(_Model):
@@ -60,10 +77,13 @@ class SupplementRequest(_Model):
 
 
 class MonthDecision(_Model):
-    """One earlier month of the case: granted or refused (the chain behind jobbstimulans)."""
+    """One earlier month of the case: granted or refused (the chain behind jobbstimulans), and its need and
+    counted incomes when the saved calculation shows them (what a normöverskott is counted from)."""
 
     month: str
     decision: Literal["Beviljad", "Avslagen"]
+    needs: int | None = None
+    counted_incomes: int | None = None
 
 
 class SavedCalculation(_Model):
@@ -112,4 +132,6 @@ class AgencyIncome(_Model):
     month: str
     agency: str
     type: str
-    amount: int
+    amount: int  # net
+    gross: int | None = None
+    paid: date | None = None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
+from fractions import Fraction
 from functools import lru_cache
 from pathlib import Path
 
@@ -17,14 +18,18 @@ from runner.swedish import count
 
 from robots.ronney.rules.lines import Line
 from robots.ronney.rules.model import Person, UNIT_ROLES
-from robots.ronney.rules.units import round_kr
+from robots.ronney.rules.units import kr, round_kr
 
 DATA_DIR = Path(__file__).parent / "data"
 LUNCH_AGE_LIMIT = 6  # the "utan lunch" amounts exist for ages 0–6 only
 
 
 class NormMissing(LookupError):
-    """No riksnorm table for the year asked for."""
+    """No riksnorm table for the year asked for: never calculated with another year's."""
+
+    def __init__(self, year: int) -> None:
+        super().__init__(f"no riksnorm table for {year} ({table_file(year)})")
+        self.year = year
 
 
 @dataclass(frozen=True)
@@ -93,19 +98,28 @@ def _parse(raw: dict) -> RiksnormTable:
     )
 
 
+def table_file(year: int) -> str:
+    return f"riksnorm_{year}.toml"
+
+
 @lru_cache(maxsize=16)
-def load_table(year: int, data_dir: Path = DATA_DIR) -> RiksnormTable:
-    path = data_dir / f"riksnorm_{year}.toml"
+def load_table(year: int, data_dir: Path = DATA_DIR, *, extra_dir: Path | None = None) -> RiksnormTable:
+    """The table for `year`: from `extra_dir` (the municipality's own folder, setting `rules_dir`) when it
+    has the file, else from the bundled data. Never another year's table: a missing one is NormMissing."""
+    path = data_dir / table_file(year)
+    if extra_dir is not None and (extra_dir / table_file(year)).exists():
+        path = extra_dir / table_file(year)
     if not path.exists():
-        raise NormMissing(f"no riksnorm table for {year}")
+        raise NormMissing(year)
     table = _parse(tomllib.loads(path.read_text(encoding="utf-8")))
     if table.year != year:
         raise ValueError(f"{path.name} says year {table.year}")
     return table
 
 
-def available_years(data_dir: Path = DATA_DIR) -> list[int]:
-    return sorted(int(p.stem.split("_")[1]) for p in data_dir.glob("riksnorm_*.toml"))
+def available_years(data_dir: Path = DATA_DIR, extra_dir: Path | None = None) -> list[int]:
+    dirs = [data_dir] + ([extra_dir] if extra_dir is not None else [])
+    return sorted({int(p.stem.split("_")[1]) for d in dirs for p in d.glob("riksnorm_*.toml")})
 
 
 @dataclass(frozen=True)
@@ -115,13 +129,52 @@ class NormResult:
     findings: tuple[Finding, ...]
 
 
-def household_norm(household: list[Person], table: RiksnormTable) -> NormResult:
+def _share(person: Person, month_days: int) -> Fraction:
+    """The part of the month a child is in the household: days ÷ the month's days (SOSFS 2013:1, pro rata)."""
+    if person.days is None or person.living == "heltid":
+        return Fraction(1)
+    return Fraction(min(person.days, month_days), month_days)
+
+
+def _common(table: RiksnormTable, full: int, part: list[Fraction], others: int) -> tuple[int, str]:
+    """Household-common costs for `full` members all month, part-time members present `part` of it, and
+    `others` adults outside the household applied for (their share is not the household's: 12 kap. 3 §).
+
+    Part-time children are taken to be there together as far as their days allow (the most days first),
+    so the cost is the average over the month of the cost for the household's size on each day:
+        Σ_k (f_k − f_{k+1}) × gemensamt(full + k) × andel(full + k)
+    with f_0 = 1 ≥ f_1 ≥ … the part-time shares and andel = the applied-for household's share of the home.
+    """
+    shares = sorted(part, reverse=True)
+    levels = [Fraction(1), *shares, Fraction(0)]
+    total = Fraction(0)
+    terms = []
+    for k in range(len(shares) + 1):
+        weight = levels[k] - levels[k + 1]
+        if weight == 0:
+            continue
+        size = full + k + others
+        whole = table.household_common(size)
+        mine = Fraction(full + k, size)
+        total += weight * whole * mine
+        term = kr(whole)
+        if others:
+            term += f" × {full + k}/{size}"
+        if weight != 1:
+            term += f" × {weight.numerator}/{weight.denominator}"
+        terms.append(term)
+    return round_kr(total), " + ".join(terms)
+
+
+def household_norm(household: list[Person], table: RiksnormTable, *, month_days: int = 30) -> NormResult:
     """The riksnorm for the household applied for, line by line.
 
     Adults: one applicant is `ensamstående`; applicant and co-applicant together are `sambo`. Children by
-    age (and, for 0–6, lunch at home or not). Household-common costs by the number of persons; when adults
-    who are not sambo share the home (role "annan vuxen"), the household applied for gets its share of the
-    whole home's household-common cost, per person (12 kap. 3 § second paragraph).
+    age (and, for 0–6, lunch at home or not); a child who is here part of the month (växelvis boende,
+    umgänge) counts pro rata by days (SOSFS 2013:1, domain brief §1.1 [V]). Household-common costs by the
+    number of persons; when adults who are not sambo share the home (role "annan vuxen"), the household
+    applied for gets its share of the whole home's household-common cost, per person (12 kap. 3 § second
+    paragraph). Ages must already be set (rules/ages.py).
     """
     src = table.source_label
     lines: list[Line] = []
@@ -142,35 +195,49 @@ def household_norm(household: list[Person], table: RiksnormTable) -> NormResult:
     elif applicants:
         lines.append(Line("norm", "Personliga kostnader, ensamstående vuxen", table.ensamstaende, src))
 
-    for child in sorted((p for p in unit if p.role == "barn"), key=lambda p: p.age):
-        band = table.child_band(child.age)
+    part_time: list[Fraction] = []
+    for child in sorted((p for p in unit if p.role == "barn"), key=lambda p: p.age or 0):
+        age = child.age if child.age is not None else 0
+        share = _share(child, month_days)
+        if share != 1:
+            part_time.append(share)
+        band = table.child_band(age)
         if band is None:
             findings.append(Finding(
                 code="NORM_BARN_ALDER",
-                message=(f"Ett barn i hushållet är {child.age} år; riksnormen för barn gäller till och med 20 år. "
+                message=(f"Ett barn i hushållet är {age} år; riksnormen för barn gäller till och med 20 år. "
                          "Handläggaren prövar normen för den personen."),
                 severity=Severity.warning,
             ))
             continue
-        if child.age <= LUNCH_AGE_LIMIT and not child.lunch_at_home and band.without_lunch is not None:
+        if age <= LUNCH_AGE_LIMIT and not child.lunch_at_home and band.without_lunch is not None:
             amount, how = band.without_lunch, "utan lunch hemma"
         else:
             amount, how = band.with_lunch, "med lunch"
         band_text = "" if band.min_age == band.max_age else f"{band.label()}, "
-        lines.append(Line("norm", f"Personliga kostnader, barn {child.age} år ({band_text}{how})", amount, src))
+        label = f"Personliga kostnader, barn {age} år ({band_text}{how})"
+        if share != 1:
+            what = "växelvis boende" if child.living == "växelvis" else "umgänge"
+            label += f", {child.days} av {month_days} dagar ({what}: {kr(amount)} × {child.days}/{month_days})"
+            amount = round_kr(Fraction(amount) * share)
+        lines.append(Line("norm", label, amount, src))
 
     if unit:
-        if others:
+        full = len(unit) - len(part_time)
+        amount, how = _common(table, full, part_time, len(others))
+        if part_time:
+            label = (f"Hushållsgemensamma kostnader, {count(full, 'person', 'personer')} hela månaden och "
+                     f"{len(part_time)} barn del av månaden ({how})")
+        elif others:
             total_persons = len(unit) + len(others)
-            whole = table.household_common(total_persons)
-            share = round_kr(whole * len(unit) / total_persons)
             label = (f"Hushållsgemensamma kostnader, andel {len(unit)} av {count(total_persons, 'person', 'personer')} "
-                     f"({whole} kr × {len(unit)}/{total_persons}, 12 kap. 3 § SoF)")
-            lines.append(Line("norm", label, share, src))
+                     f"({table.household_common(total_persons)} kr × {len(unit)}/{total_persons}, 12 kap. 3 § SoF)")
         else:
             size = len(unit)
             extra = " (över 7 personer, 12 kap. 3 § SoF)" if size > max(table.household) else ""
-            lines.append(Line("norm", f"Hushållsgemensamma kostnader, {count(size, 'person', 'personer')}{extra}",
-                              table.household_common(size), src))
+            label = f"Hushållsgemensamma kostnader, {count(size, 'person', 'personer')}{extra}"
+        if part_time and others:
+            label += ", 12 kap. 3 § SoF"
+        lines.append(Line("norm", label, amount, src))
 
     return NormResult(tuple(lines), sum(line.amount for line in lines), tuple(findings))

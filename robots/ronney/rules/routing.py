@@ -48,7 +48,9 @@ def identity_findings(household: list[Person], today: date) -> list[Finding]:
 
 
 def _who(person: Person) -> str:
-    return f"barn ({person.age} år)" if person.role == "barn" else person.role
+    if person.role != "barn":
+        return person.role
+    return "barn" if person.age is None else f"barn ({person.age} år)"
 
 
 def household_findings(app: Application) -> list[Finding]:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 MONTH_NAMES_SV = (
     "januari", "februari", "mars", "april", "maj", "juni",
@@ -49,6 +51,10 @@ class Month:
     def first_day(self) -> date:
         return date(self.year, self.month, 1)
 
+    def days(self) -> int:
+        """How many days the month has (28–31)."""
+        return monthrange(self.year, self.month)[1]
+
     def __str__(self) -> str:
         return f"{self.year:04d}-{self.month:02d}"
 
@@ -57,8 +63,10 @@ class Month:
         return f"{MONTH_NAMES_SV[self.month - 1]} {self.year}"
 
 
-def round_kr(value: Decimal | int | float) -> int:
-    """Round to whole kronor, half up, as amounts in a decision are written."""
+def round_kr(value: Decimal | Fraction | int | float) -> int:
+    """Round to whole kronor, half up, as amounts in a decision are written (a fraction exactly)."""
+    if isinstance(value, Fraction):
+        value = Decimal(value.numerator) / Decimal(value.denominator)
     return int(Decimal(str(value)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
