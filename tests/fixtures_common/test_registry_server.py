@@ -15,9 +15,9 @@ from fixtures.server import RunningSystems, start_systems
 from runner.settings import load_settings
 
 
-def test_the_five_systems_have_their_ports_in_order() -> None:
-    assert list(registry.SYSTEMS) == ["ekonomi", "ssbtek", "schema", "personal", "bemanning"]
-    assert [port for _, port in registry.SYSTEMS.values()] == [8101, 8102, 8103, 8104, 8105]
+def test_the_systems_have_their_ports_in_order() -> None:
+    assert list(registry.SYSTEMS) == ["ekonomi", "ssbtek", "schema", "personal", "bemanning", "hemtjanst"]
+    assert [port for _, port in registry.SYSTEMS.values()] == [8101, 8102, 8103, 8104, 8105, 8106]
 
 
 def test_unknown_and_missing_systems_are_named_not_dropped(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,0 +1,1 @@
+"""Lena: nightly resource allocation in home care (hemtjänst); see README.md."""
