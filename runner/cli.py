@@ -402,10 +402,11 @@ def demo(
         console.print(f"  its runs:  nattskift runs --config {night.config}", highlight=False)
         if night.web_socket is None:
             return
+        from runner.scheduler.plan import PlannedSchedule
         from runner.web.server import make_server
 
         users = demo_night.create_demo_users(night.settings)
-        server = make_server(night.settings)
+        server = make_server(night.settings, scheduler=PlannedSchedule(night.settings))
         bound_host, bound_port = night.web_socket.getsockname()[:2]
         console.print(f"\nMorgonrapporten: [bold]http://{bound_host}:{bound_port}/[/bold]  (Ctrl-C stops the demo)")
         for username, password, roles, _display in users:

@@ -4,18 +4,6 @@
     nattskift schedule --list   # each robot's cron, calendar and next three runs
     nattskift serve             # scheduler and morning report web app in one process
 
-`next_runs(settings, robot, n=3)` gives the next start times for the web app.
+`service.NightScheduler` is the scheduler; `plan` says what should be scheduled and when
+(`plan.next_runs`, `plan.PlannedSchedule` for a web app without a scheduler in its process).
 """
-
-from runner.scheduler.lock import SchedulerLocked
-from runner.scheduler.plan import next_runs
-
-__all__ = ["NightScheduler", "SchedulerLocked", "next_runs"]
-
-
-def __getattr__(name: str):  # NightScheduler pulls in APScheduler and the ledger: load it on use
-    if name == "NightScheduler":
-        from runner.scheduler.service import NightScheduler
-
-        return NightScheduler
-    raise AttributeError(name)

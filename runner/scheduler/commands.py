@@ -114,7 +114,9 @@ def run_foreground(
     port: int | None = None,
 ) -> int:
     """Run the scheduler and/or the web app until SIGTERM/SIGINT; returns the exit code."""
-    make_server = _web_server_factory() if web else None
+    from runner.scheduler.plan import PlannedSchedule
+    from runner.web.server import make_server
+
     service: Any = None
     # Handlers first: a SIGTERM while the scheduler is still starting stops it gracefully too.
     terminate = threading.Event()
@@ -149,8 +151,8 @@ def run_foreground(
 
     code = 0
     try:
-        if make_server is not None:
-            server = make_server(settings, host, port)
+        if web:
+            server = make_server(settings, host, port, scheduler=service or PlannedSchedule(settings))
             err.print(f"morning report at http://{server.config.host}:{server.config.port}/", highlight=False)
             server.run()  # uvicorn handles SIGTERM/SIGINT itself, then hands them on to on_stop
         else:
@@ -161,36 +163,6 @@ def run_foreground(
             err.print("stopping: runs in progress finish their current items…", highlight=False)
             service.shutdown()
     return code
-
-
-def _web_server_factory() -> Callable[..., Any]:
-    """The web app's uvicorn server, imported only when asked for. Fails with a clear message when the
-    web app is not there."""
-    try:
-        from runner.web.server import make_server
-
-        return make_server
-    except ImportError:
-        pass
-    try:
-        from runner.web.app import create_app
-    except ImportError as exc:
-        err.print(
-            f"[red]error:[/red] the morning report web app is not available (runner.web.app:create_app: {exc}); "
-            "run the scheduler alone with `nattskift schedule` or `nattskift serve --scheduler-only`",
-            highlight=False,
-        )
-        raise typer.Exit(EXIT_USAGE) from None
-
-    def make(settings: Any, host: str | None = None, port: int | None = None) -> Any:
-        import uvicorn
-
-        config = uvicorn.Config(create_app(settings), host=host or settings.web.host,
-                                port=port if port is not None else settings.web.port,
-                                log_config=None, access_log=False, server_header=False)
-        return uvicorn.Server(config)
-
-    return make
 
 
 # -- the commands -----------------------------------------------------------------------------------------

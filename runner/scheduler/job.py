@@ -2,12 +2,12 @@
 
 Jobs are pickled into the ledger's database, so the callable is a plain module-level function
 (`runner.scheduler.job:scheduled_run`) and its arguments are two strings: the robot's name and the
-settings file. The scheduler process registers its `NightScheduler` here; the job finds it and runs the
-robot with that scheduler's settings, stop event and clock.
-
-APScheduler 3 does not tell a job which fire time it is running for, and the engine needs it
-(`scheduled_for`, the deadline, the DST duplicate check). `NightExecutor` passes it through a
-thread-local, and first asks the scheduler which due fire times were missed (see service.on_due).
+settings file. APScheduler 3 tells a job neither which fire time it runs for (the engine needs it:
+`scheduled_for`, the deadline, the DST duplicate check) nor which scheduler runs it. Our executors
+(`NightExecutor`, `NightDebugExecutor`) are the only ones a `NightScheduler` uses, and they know both:
+they run each job with its fire time and their scheduler (the `DueHooks`) in a thread-local, after
+asking the scheduler which due fire times were missed (see service.on_due). So this module needs
+nothing of the service, and two schedulers in one process (tests) never see each other's jobs.
 """
 
 from __future__ import annotations
@@ -15,57 +15,55 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 from apscheduler.executors.base import run_job
 from apscheduler.executors.debug import DebugExecutor
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.job import Job
 
-if TYPE_CHECKING:
-    from runner.scheduler.service import NightScheduler
-
 FUNC_REF = "runner.scheduler.job:scheduled_run"
 
 _local = threading.local()
-_active: NightScheduler | None = None
-_active_lock = threading.Lock()
-
-
-def set_active(service: NightScheduler | None) -> None:
-    global _active
-    with _active_lock:
-        _active = service
-
-
-def active() -> NightScheduler | None:
-    with _active_lock:
-        return _active
-
-
-def current_run_time() -> datetime | None:
-    """The fire time the current job runs for (set by NightExecutor in the job's thread)."""
-    return getattr(_local, "run_time", None)
-
-
-def scheduled_run(robot: str, config_path: str | None = None) -> str | None:
-    """APScheduler's job: run `robot` for the current fire time. Returns the run id (or None)."""
-    scheduled_for = current_run_time() or datetime.now(UTC)
-    service = active()
-    if service is None:  # a job store used outside `nattskift schedule` (should not happen)
-        from runner.scheduler.service import NightScheduler
-        from runner.settings import load_settings
-
-        service = NightScheduler(load_settings(config_path))
-    return service.run_scheduled(robot, scheduled_for)
 
 
 class DueHooks(Protocol):
+    """What the executors need of the scheduler (NightScheduler implements it)."""
+
+    settings: Any  # runner.settings.Settings: what a job such as gallring runs with
+
     def submitted(self, job: Job) -> None: ...
 
     def on_due(self, job: Job, first_due: datetime, run_times: list[datetime]) -> list[datetime]: ...
 
     def finished(self, job: Job) -> None: ...
+
+    def run_scheduled(self, robot: str, scheduled_for: datetime) -> str | None: ...
+
+
+class NotInScheduler(RuntimeError):
+    """A job of the night scheduler was called outside one of its executors."""
+
+
+def active() -> DueHooks | None:
+    """The scheduler whose executor runs the current job (None outside a job's thread)."""
+    return getattr(_local, "scheduler", None)
+
+
+def current_run_time() -> datetime | None:
+    """The fire time the current job runs for (set by the executor in the job's thread)."""
+    return getattr(_local, "run_time", None)
+
+
+def scheduled_run(robot: str, config_path: str | None = None) -> str | None:
+    """APScheduler's job: run `robot` for the current fire time. Returns the run id (or None).
+
+    `config_path` is kept in the stored job so that it reads the same to a person looking at the job
+    store; the run uses the settings of the scheduler that fires it (which SIGHUP may have re-read)."""
+    scheduler = active()
+    if scheduler is None:
+        raise NotInScheduler(f"the job for robot {robot!r} runs only inside `nattskift schedule` or `nattskift serve`")
+    return scheduler.run_scheduled(robot, current_run_time() or datetime.now(UTC))
 
 
 def run_due(hooks: DueHooks, job: Job, alias: str, run_times: list[datetime], logger_name: str,
@@ -75,11 +73,11 @@ def run_due(hooks: DueHooks, job: Job, alias: str, run_times: list[datetime], lo
     events: list[Any] = []
     try:
         for run_time in hooks.on_due(job, first_due, run_times):
-            _local.run_time = run_time
+            _local.run_time, _local.scheduler = run_time, hooks
             try:
                 events.extend(run_job(job, alias, [run_time], logger_name))
             finally:
-                _local.run_time = None
+                _local.run_time = _local.scheduler = None
     finally:
         hooks.finished(job)
     return events

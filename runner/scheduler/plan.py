@@ -108,7 +108,8 @@ def next_runs(settings: Settings, robot: str, n: int = 3, now: datetime | None =
     """The next `n` times the scheduler will start `robot`, as aware local times, honouring the robot's
     calendar and closed dates (and the DST rules of NightlyTrigger). Empty when the robot is disabled.
 
-    For the morning report's web app and `nattskift schedule --list`. Real time by default (the `clock`
+    For `nattskift schedule --list` and the web app's scheduler (`PlannedSchedule`, `NightScheduler`). Real
+    time by default (the `clock`
     setting freezes what robots see, not when they run).
     """
     if not settings.robot_config(robot).enabled:
@@ -124,3 +125,14 @@ def next_runs(settings: Settings, robot: str, n: int = 3, now: datetime | None =
         out.append(t.astimezone(tz))
         t = trigger.get_next_fire_time(t, t)
     return out
+
+
+@dataclass(frozen=True)
+class PlannedSchedule:
+    """The start times the settings give, without a running scheduler: what `nattskift web` hands the
+    web app when the scheduler runs in another process (runner.web.scheduling)."""
+
+    settings: Settings
+
+    def next_runs(self, robot: str, n: int = 3) -> list[datetime]:
+        return next_runs(self.settings, robot, n)

@@ -44,15 +44,17 @@ from apscheduler.schedulers.base import STATE_STOPPED, BaseScheduler
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
+from runner.engine import AlreadyRunning, run_robot
 from runner.ledger.db import open_database
 from runner.ledger.models import Run
-from runner.ledger.repo import Ledger
+from runner.ledger.repo import Ledger, NightAlreadyRun
+from runner.redact import scrub_text
 from runner.scheduler import job as jobmod
 from runner.scheduler.calendars import closed_reason, is_open
 from runner.scheduler.catchup import catch_up, deadline_for
 from runner.scheduler.lock import DatabaseUnreachable, SchedulerLock, SchedulerLocked, acquire_scheduler_lock
 from runner.scheduler.notify import Notice, send, smtp_configured
-from runner.scheduler.plan import JOB_PREFIX, Plans, job_id, plan_robots, robot_of, robot_plan
+from runner.scheduler.plan import JOB_PREFIX, Plans, job_id, next_runs, plan_robots, robot_of, robot_plan
 from runner.settings import Settings
 
 log = structlog.get_logger("runner.scheduler")
@@ -91,12 +93,6 @@ class NightBackgroundScheduler(GatedProcessing, BackgroundScheduler):
     """APScheduler's BackgroundScheduler behind the leader gate."""
 
 
-def _engine_run_robot(settings: Settings, name: str, **kwargs: Any) -> Any:
-    from runner.engine import run_robot
-
-    return run_robot(settings, name, **kwargs)
-
-
 @dataclass
 class SyncResult:
     added: list[str] = field(default_factory=list)
@@ -119,7 +115,7 @@ class NightScheduler:
     ) -> None:
         self.settings = settings
         self.tz = ZoneInfo(settings.scheduler.timezone)
-        self.run_fn: RunFn = run_fn or _engine_run_robot
+        self.run_fn: RunFn = run_fn or run_robot
         self.clock = clock or (lambda: datetime.now(UTC))
         self.url = settings.database_url()
         engine, sessions = open_database(self.url, echo=settings.database.echo)
@@ -160,7 +156,6 @@ class NightScheduler:
         lock is free (the other scheduler stopped or its machine went away).
         """
         self._reload = reload
-        jobmod.set_active(self)
         self.scheduler.add_listener(self._on_event, EVENT_JOB_MISSED | EVENT_JOB_MAX_INSTANCES | EVENT_JOB_ERROR)
         sc = self.settings.scheduler
         try:
@@ -265,8 +260,6 @@ class NightScheduler:
             if self.scheduler.state != STATE_STOPPED:
                 self.scheduler.shutdown(wait=True)
         finally:
-            if jobmod.active() is self:
-                jobmod.set_active(None)
             self.leading.clear()
             if self.lock is not None:
                 self.lock.release()
@@ -276,6 +269,11 @@ class NightScheduler:
         """Re-read the settings and update the jobs (SIGHUP); done in the maintenance thread."""
         self._reload_requested.set()
         self._wake.set()
+
+    def next_runs(self, robot: str, n: int = 3) -> list[datetime]:
+        """The next `n` start times of `robot` with the settings this scheduler runs on (the web app's
+        `Scheduler`, runner.web.scheduling)."""
+        return next_runs(self.settings, robot, n, now=self.clock())
 
     def reload(self, settings: Settings) -> SyncResult | None:
         """Use new settings from now on: jobs are updated (only what changed), the next runs use them. A
@@ -456,8 +454,6 @@ class NightScheduler:
         log.info("scheduler.run_starting", scheduled_for=local.isoformat(),
                  deadline=deadline.isoformat() if deadline else None)
         started = datetime.now(UTC) - timedelta(seconds=1)
-        from runner.engine import AlreadyRunning, NightAlreadyRun
-
         give_up: float | None = None
         try:
             while True:
@@ -634,7 +630,5 @@ def _hours(grace: timedelta) -> str:
 
 
 def _first_line(exc: BaseException) -> str:
-    from runner.redact import scrub_text
-
     first = (str(exc).strip().splitlines() or [""])[0][:200]
     return scrub_text(f"{type(exc).__name__}: {first}" if first else type(exc).__name__)

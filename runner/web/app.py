@@ -1,4 +1,4 @@
-"""The morning report's web app: `create_app(settings)` returns a FastAPI app.
+"""The morning report's web app: `create_app(settings, scheduler=...)` returns a FastAPI app.
 
 Server-rendered Swedish pages, no JavaScript at all (the Content-Security-Policy forbids scripts), so it
 works with a keyboard, a screen reader and the municipality's locked-down browsers alike.
@@ -16,20 +16,19 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from urllib.parse import quote, urlsplit
 
 from runner.ledger.db import open_database
 from runner.settings import Settings
-from runner.web import format as fmt
 from runner.web.deps import CsrfFailed, Forbidden, LoginRequired, NotFound, WebState, load_secret, render
-from runner.web.masking import mask_personnummer
+from runner.web.routes_auth import router as auth_router
+from runner.web.routes_pages import router as pages_router
+from runner.web.scheduling import Scheduler
+from runner.web.templates import make_templates
 from runner.web.throttle import LoginThrottle
 
-HERE = Path(__file__).resolve().parent
-TEMPLATES_DIR = HERE / "templates"
-STATIC_DIR = HERE / "static"
+STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 log = structlog.get_logger(__name__)
 
@@ -39,33 +38,15 @@ CSP = (
 )
 
 
-def make_templates() -> Jinja2Templates:
-    templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
-    env = templates.env
-    env.filters.update(
-        local=fmt.local_time,
-        duration=fmt.duration,
-        number=fmt.number,
-        antal=fmt.count,  # {{ n|antal("ärende", "ärenden") }}: "1 ärende", "2 ärenden"
-        cron=fmt.cron_in_words,
-        hours=fmt.minutes_as_hours,
-        status_label=fmt.status_label,
-        run_status_label=fmt.run_status_label,
-        mask=mask_personnummer,
-        urlquote=lambda v: quote(str(v), safe=""),
-    )
-    env.globals.update(
-        STATUS_LABELS=fmt.STATUS_LABELS,
-        RUN_STATUS_LABELS=fmt.RUN_STATUS_LABELS,
-        TRIGGER_LABELS=fmt.TRIGGER_LABELS,
-        SEVERITY_LABELS=fmt.SEVERITY_LABELS,
-        AUDIT_ACTION_LABELS=fmt.AUDIT_ACTION_LABELS,
-    )
-    return templates
+def create_app(
+    settings: Settings, *, scheduler: Scheduler | None = None, clock: Callable[[], datetime] | None = None
+) -> FastAPI:
+    """The web app over the ledger in `settings`.
 
-
-def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = None) -> FastAPI:
-    """The web app over the ledger in `settings`. `clock` (aware, real time by default) is for tests."""
+    `scheduler` is what the pages ask about the schedule (runner.web.scheduling: the running
+    NightScheduler in `nattskift serve`, a PlannedSchedule in `nattskift web`; None shows no next start
+    times). `clock` (aware, real time by default) is for tests.
+    """
     _, sessions = open_database(settings.database_url())
     app = FastAPI(title="Nattskift", docs_url=None, redoc_url=None, openapi_url=None)
     state = WebState(
@@ -75,12 +56,9 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         throttle=LoginThrottle(lambda: app.state.web.now()),
         secret=load_secret(settings),
         templates=make_templates(),
+        scheduler=scheduler,
     )
     app.state.web = state
-
-    from runner.web.routes_auth import router as auth_router
-    from runner.web.routes_pages import router as pages_router
-
     app.include_router(auth_router)
     app.include_router(pages_router)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")

@@ -39,10 +39,11 @@ def web(
     port: Annotated[int | None, typer.Option(min=1, max=65535, help="port (default: web.port)")] = None,
 ) -> None:
     """Start the morning report web app (without the scheduler)."""
+    from runner.scheduler.plan import PlannedSchedule
     from runner.web.server import make_server
 
     settings = _settings(config)
-    server = make_server(settings, host, port)
+    server = make_server(settings, host, port, scheduler=PlannedSchedule(settings))
     where = f"http://{server.config.host}:{server.config.port}/"
     err.print(f"Morning report at {where} (Ctrl+C stops it)", highlight=False)
     server.run()

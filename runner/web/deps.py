@@ -18,10 +18,12 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session, sessionmaker
 
 from runner.ledger.models import AuditEntry
+from runner.plugins import load_robots
 from runner.private_files import private_dir, private_opener
 from runner.settings import Settings
 from runner.web.auth import WebUser, get_user, to_web_user
-from runner.web.queries import RobotInfo
+from runner.web.queries import RobotInfo, robot_info
+from runner.web.scheduling import Scheduler
 from runner.web.sessions import WebSession, load_session
 from runner.web.throttle import LoginThrottle
 
@@ -59,6 +61,7 @@ class WebState:
     throttle: LoginThrottle
     secret: bytes
     templates: Jinja2Templates
+    scheduler: Scheduler | None = None  # what the pages ask about the schedule (runner.web.scheduling)
     installed_robots: dict[str, type] | None = None
     robot_errors: list[str] = field(default_factory=list)
 
@@ -81,8 +84,6 @@ class WebState:
     def robots(self, extra_names: list[str] = ()) -> dict[str, RobotInfo]:  # type: ignore[assignment]
         """Installed robots (loaded once) and any robot the ledger knows of."""
         if self.installed_robots is None:
-            from runner.plugins import load_robots
-
             errors: list[str] = []
             try:
                 self.installed_robots = load_robots(errors)
@@ -92,18 +93,10 @@ class WebState:
             self.robot_errors = [m for m in errors if not any(f"'{n}'" in m for n in self.installed_robots)]
             for message in errors:
                 log.warning("web.robot_not_loaded", error=message)
-        infos: dict[str, RobotInfo] = {}
-        for name, cls in self.installed_robots.items():
-            rc = self.settings.robot_config(name)
-            infos[name] = RobotInfo(
-                name=name,
-                title=getattr(cls, "title", "") or name.capitalize(),
-                minutes_saved_per_case=float(getattr(cls, "minutes_saved_per_case", 0) or 0),
-                schedule=rc.schedule or getattr(cls, "schedule", None),
-                installed=True,
-            )
+        infos = {name: robot_info(name, cls, self.settings.robot_config(name).schedule)
+                 for name, cls in self.installed_robots.items()}
         for name in extra_names:
-            infos.setdefault(name, RobotInfo(name, name.capitalize(), 0, None, installed=False))
+            infos.setdefault(name, robot_info(name, None))
         return dict(sorted(infos.items()))
 
 

@@ -36,6 +36,19 @@ class RobotInfo:
     installed: bool
 
 
+def robot_info(name: str, cls: type | None, schedule: str | None = None) -> RobotInfo:
+    """What the pages and the exports show of a robot: its class's, or its name when it is not installed."""
+    if cls is None:
+        return RobotInfo(name, name.capitalize(), 0, None, installed=False)
+    return RobotInfo(
+        name=name,
+        title=getattr(cls, "title", "") or name.capitalize(),
+        minutes_saved_per_case=float(getattr(cls, "minutes_saved_per_case", 0) or 0),
+        schedule=schedule or getattr(cls, "schedule", None),
+        installed=True,
+    )
+
+
 @dataclass
 class RobotNight:
     """One robot's card on Översikt."""

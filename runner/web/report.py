@@ -21,6 +21,7 @@ from runner.settings import Settings
 from runner.web import queries as q
 from runner.web.format import RUN_STATUS_LABELS, STATUS_LABELS
 from runner.web.masking import mask_deep
+from runner.web.templates import make_templates
 
 FORMAT = "nattskift-run-report/1"
 EMBED_MAX_BYTES = 2_000_000
@@ -131,8 +132,6 @@ def _embedded_screenshots(data: dict[str, Any], data_dir: Path) -> dict[str, str
 
 
 def render_run_html(data: dict[str, Any], settings: Settings) -> str:
-    from runner.web.app import make_templates
-
     env = make_templates().env
     template = env.get_template("export.html")
     return template.render(

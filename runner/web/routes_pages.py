@@ -13,10 +13,13 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 
 from runner.ledger.models import Item, Outcome, Review, Run
+from runner.plugins import RobotNotFound
+from runner.settings import SettingsError
 from runner.web import queries as q
 from runner.web.auth import WebUser
 from runner.web.deps import Forbidden, NotFound, check_csrf, current_user, render, web_state, write_audit
 from runner.web.format import AUDIT_ACTION_LABELS, RUN_STATUS_LABELS, STATUS_LABELS
+from runner.web.report import build_run_export, render_run_html
 
 log = structlog.get_logger(__name__)
 router = APIRouter()
@@ -60,15 +63,16 @@ def _visible_robot_names(request: Request, user: WebUser) -> list[str]:
 
 
 def next_runs(request: Request, robot: str, n: int = 3) -> list[datetime] | None:
-    """The scheduler's next fire times for `robot`; None when the scheduler is not available."""
-    try:
-        from runner.scheduler import next_runs as scheduler_next_runs
-    except Exception:
+    """The scheduler's next start times for `robot`; None when they cannot be known: no scheduler was
+    given to the app, or the robot's schedule setting is wrong or names no installed robot (logged, so
+    operations see why the page shows "–"). Anything else is a bug and fails the page."""
+    scheduler = web_state(request).scheduler
+    if scheduler is None:
         return None
     try:
-        return [t for t in scheduler_next_runs(web_state(request).settings, robot, n)]
-    except Exception as exc:
-        log.warning("web.next_runs_failed", robot=robot, error=type(exc).__name__)
+        return scheduler.next_runs(robot, n)
+    except (SettingsError, RobotNotFound) as exc:
+        log.warning("web.next_runs_unknown", robot=robot, error=type(exc).__name__)
         return None
 
 
@@ -181,8 +185,6 @@ def run_page(request: Request, run_id: str, status: str = "", sok: str = "", han
 
 @router.get("/korningar/{run_id}/rapport.{fmt}")
 def run_export(request: Request, run_id: str, fmt: str, user: WebUser = Depends(current_user)) -> Response:
-    from runner.web.report import build_run_export, render_run_html
-
     state = web_state(request)
     run = _run_or_404(request, run_id)
     if fmt not in ("html", "json"):

@@ -8,6 +8,8 @@ from datetime import datetime
 from fastapi.testclient import TestClient
 
 from runner import demo
+from runner.scheduler.plan import PlannedSchedule
+from runner.web.app import create_app
 
 
 def test_the_demo_night_runs_every_robot_and_shows_every_kind_of_outcome(tmp_path):
@@ -30,9 +32,7 @@ def test_the_demo_night_runs_every_robot_and_shows_every_kind_of_outcome(tmp_pat
 def _the_report_shows_one_consistent_time(night, runs) -> None:
     """Issue 21, item 15: the robots read the scenario's frozen date, but the report says "now" in real
     time, the same time the runs were recorded in and the next start times are counted from."""
-    from runner.web import create_app
-
-    client = TestClient(create_app(night.settings))
+    client = TestClient(create_app(night.settings, scheduler=PlannedSchedule(night.settings)))
     form = client.get("/login").text
     token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
     client.post("/login", data={"username": "admin", "password": "nattskift-demo", "csrf_token": token})

@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from runner.cli import app
-from runner.scheduler import next_runs
+from runner.scheduler.plan import next_runs
 from runner.scheduler.calendars import is_swedish_working_day
 from tests.scheduler.helpers import NATTSKIFT, ROBOT_DIR, SE, free_port, local
 
@@ -72,14 +72,6 @@ def test_a_bad_closed_date_names_the_key(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["schedule", "--list", "--config", str(config)])
     assert result.exit_code == 2
     assert "robots.tiny.closed_dates" in result.stderr
-
-
-def test_serve_without_the_web_app_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, "runner.web.server", None)  # as if the web app were not installed
-    monkeypatch.setitem(sys.modules, "runner.web.app", None)
-    result = CliRunner().invoke(app, ["serve", "--config", str(write_config(tmp_path))])
-    assert result.exit_code == 2
-    assert "morning report web app is not available" in " ".join(result.stderr.split())
 
 
 def test_serve_runs_web_app_and_scheduler_and_stops_on_sigterm(tmp_path: Path, subprocess_env) -> None:

@@ -19,9 +19,10 @@ import uvicorn
 from playwright.sync_api import Browser, Page, expect
 
 from runner.ledger.db import open_database
+from runner.scheduler.plan import PlannedSchedule
 from runner.settings import Settings
 from runner.testing import make_settings
-from runner.web import create_app
+from runner.web.app import create_app
 from runner.web.auth import add_user
 from tests.web.demo_data import Demo, local, seed
 
@@ -114,7 +115,7 @@ def live(tmp_path_factory: pytest.TempPathFactory, browser: Browser, cheap_hashe
     for username, (name, roles) in USERS.items():
         add_user(sessions, username, PASSWORD, roles, name)
     clock = Clock()
-    app = create_app(settings, clock=clock)
+    app = create_app(settings, scheduler=PlannedSchedule(settings), clock=clock)
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, access_log=False))
     thread = threading.Thread(target=server.run, daemon=True)

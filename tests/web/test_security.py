@@ -21,7 +21,7 @@ from runner.ledger.db import open_database
 from runner.ledger.models import AuditEntry, Outcome, User
 from runner.settings import Settings
 from runner.testing import make_settings
-from runner.web import create_app
+from runner.web.app import create_app
 from runner.web.auth import add_user
 from runner.web.sessions import _digest, web_sessions
 from tests.web.conftest import NOW, PASSWORD, USERS, Clock
