@@ -211,12 +211,34 @@ class WebSettings(Section):
     @field_validator("trusted_proxies")
     @classmethod
     def _networks(cls, v: list[str]) -> list[str]:
-        for entry in v:
-            try:
-                ipaddress.ip_network(entry, strict=False)
-            except ValueError:
-                raise ValueError(f"{entry!r} is not an IP address or network such as 10.0.0.0/8") from None
-        return v
+        return check_networks(v)
+
+
+def check_networks(v: list[str]) -> list[str]:
+    """Each entry an IP address or network ("127.0.0.1", "10.0.0.0/8"); the bad one named."""
+    for entry in v:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            raise ValueError(f"{entry!r} is not an IP address or network such as 10.0.0.0/8") from None
+    return v
+
+
+class MetricsSettings(Section):
+    """Who may read `/metrics` (the Prometheus text format) from the web app. Nobody by default: set a
+    token, an address allow-list, or both (either lets a scraper in). `/healthz` is always open."""
+
+    token: SecretStr | None = Field(
+        default=None, description="the scraper sends 'Authorization: Bearer <token>'; keep it in secrets_dir")
+    allow: list[str] = Field(
+        default_factory=list,
+        description="addresses or networks (10.0.0.0/8) that may read /metrics without a token; the client's "
+        "address as web.trusted_proxies gives it")
+
+    @field_validator("allow")
+    @classmethod
+    def _networks(cls, v: list[str]) -> list[str]:
+        return check_networks(v)
 
 
 class Settings(BaseSettings):
@@ -241,6 +263,7 @@ class Settings(BaseSettings):
     workers: WorkerSettings = WorkerSettings()
     smtp: SmtpSettings = SmtpSettings()
     web: WebSettings = WebSettings()
+    metrics: MetricsSettings = MetricsSettings()
     systems: dict[str, SystemSettings] = Field(default_factory=dict)
     robots: dict[str, RobotConfig] = Field(default_factory=dict)
 

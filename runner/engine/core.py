@@ -340,7 +340,8 @@ class Engine:
             left = self.ledger.pending_count(self.name)
             if left and reason is not None:
                 reason = f"{reason}; {count(left, 'ärende', 'ärenden', space=' ')} ligger kvar till nästa körning"
-            return self.ledger.finish_run(self.run_id, status, reason, report, owner=self.owner), reason
+            cause = self._stop_cause if status == "interrupted" else None
+            return self.ledger.finish_run(self.run_id, status, reason, report, owner=self.owner, stop_cause=cause), reason
         except LeaseLost:
             log.error("run.taken_over_not_finished")  # the process that took it over closed it
             return self.ledger.run_counts(self.run_id), reason

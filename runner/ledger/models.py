@@ -8,6 +8,7 @@
 - reviews:   "Markera som hanterad" on an outcome: who, when, comment
 - audit_log: who opened which case, and other security-relevant actions
 - users:     local web accounts (Argon2 hashes) and their roles
+- robot_controls: robots paused by operations (the scheduler starts no scheduled run of them)
 """
 
 from __future__ import annotations
@@ -73,6 +74,8 @@ class Run(Base):
     lease_until: Mapped[datetime | None]  # renewed while it runs; past it, another process may take over
     stop_reason: Mapped[str | None] = mapped_column(Text)  # set: every worker of the run stops (Swedish)
     queued: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # worked by `nattskift worker`
+    #: why an interrupted run stopped: system_down (the circuit breaker) | operator | signal | deadline | …
+    stop_cause: Mapped[str | None] = mapped_column(String(32))
 
     outcomes: Mapped[list[Outcome]] = relationship(back_populates="run")
 
@@ -164,3 +167,16 @@ class User(Base):
     created_at: Mapped[datetime]
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     last_failed_at: Mapped[datetime | None]
+
+
+class RobotControl(Base):
+    """A robot paused (or resumed) by operations: kept in the ledger so that every scheduler, also one
+    started later or on another machine, honours it."""
+
+    __tablename__ = "robot_controls"
+
+    robot: Mapped[str] = mapped_column(String(64), primary_key=True)
+    paused: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    changed_by: Mapped[str] = mapped_column(String(128))
+    changed_at: Mapped[datetime]
+    reason: Mapped[str | None] = mapped_column(Text)

@@ -204,13 +204,14 @@ class Ledger:
 
     def finish_run(
         self, run_id: str, status: str, reason: str | None = None, report: dict[str, Any] | None = None,
-        *, owner: str | None = None,
+        *, owner: str | None = None, stop_cause: str | None = None,
     ) -> dict[str, int]:
-        """Close the run with its counts. With `owner`, only while the run is still that owner's running
-        run (LeaseLost otherwise: another process took it over and closed it)."""
+        """Close the run with its counts (and, for a stopped run, why: `stop_cause`). With `owner`, only
+        while the run is still that owner's running run (LeaseLost otherwise: another process took it
+        over and closed it)."""
         counts = self.run_counts(run_id)
         values: dict[str, Any] = {"status": status, "reason": neutralise(reason), "ended_at": utcnow(),
-                                  "counts": counts, "lease_until": None}
+                                  "counts": counts, "lease_until": None, "stop_cause": stop_cause}
         if report is not None:
             values["report"] = neutralise(report)
         with self.sessions.begin() as s:

@@ -30,6 +30,11 @@ def _is_trusted(address: str, networks: tuple[Network, ...]) -> bool:
     return any(ip in net for net in networks)
 
 
+def address_allowed(address: str, allowed: list[str]) -> bool:
+    """True when `address` is one of, or in one of, the addresses or networks in `allowed`."""
+    return _is_trusted(address, _networks(tuple(allowed)))
+
+
 def client_address(request: Request, trusted_proxies: list[str]) -> str:
     """The client's address: the peer's, or the one a trusted proxy forwarded."""
     peer = request.client.host if request.client else "unknown"

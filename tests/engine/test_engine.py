@@ -80,6 +80,7 @@ def test_circuit_breaker_stops_the_run_and_leaves_items_new(target, tiny_setting
     assert result.run.reason.startswith("Systemet verkar nere")
     assert "10 ärenden ligger kvar" in result.run.reason
     assert result.ledger.item_states("tiny") == {"new": 10}
+    assert result.ledger.get_run(result.run.id).stop_cause == "system_down"  # what monitoring counts as a trip
     assert sum(server.state.page_views.values()) == 3 * 3  # stopped after three failed attempts (3 reads each)
 
     server.state.fail_keys = set()  # the system is back: the next run completes every item
