@@ -5,7 +5,8 @@
 The unit comes from the planning system's own generator (fixtures/hemtjanst/generate.py): 150 recipients
 give about 1 000 visits a week and 40 staff in three groups. Both planners plan two weeks in a row from
 an empty plan, the second week on top of their own first (so continuity over the 14 days is each
-planner's own doing): Lena with OR-Tools CP-SAT (robots/lena/planner.py, the robot's default settings),
+planner's own doing): Lena (robots/lena/planner.py, the robot's default settings: a constructive plan,
+single moves and CP-SAT neighbourhoods),
 first fit with `plan_greedy` (each visit in time order to the first staff member, by id, who can take
 it). Printed per planner: seconds to plan each 7 days, visits placed, travel minutes, and
 personalkontinuitet as Socialstyrelsen measures it — the mean number of different staff met in the 14
@@ -17,6 +18,7 @@ from the decisions, so both planners are measured on the same recipients.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import sys
@@ -80,6 +82,7 @@ def main() -> None:
     limit = args.time_limit if args.time_limit is not None else s.solver_time_limit_seconds
     workers = args.workers or s.solver_workers
 
+    print(f"load average before: {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
     t = time.perf_counter()
     raw = SPEC.generate(random.Random(f"{args.seed}:hemtjanst"), args.recipients, DEFAULT_TODAY)
     raw["plan"] = {}  # both planners start from an empty plan
@@ -92,9 +95,10 @@ def main() -> None:
 
     planners = {
         "first fit": lambda unit: plan_greedy(unit, s.travel()),
-        "Lena (CP-SAT)": lambda unit: plan_unit(unit, s.travel(), s.weights(), time_limit=limit, workers=workers),
+        "Lena": lambda unit: plan_unit(unit, s.travel(), s.weights(), time_limit=limit, workers=workers),
     }
     figures = {}
+    rows: list[tuple[str, float, int, int, float, int, float]] = []
     for name, plan_week in planners.items():
         weeks, done = two_weeks(data, first, plan_week)
         window = (first, first + timedelta(days=13))
@@ -111,7 +115,16 @@ def main() -> None:
                 print(f"      not placed: {n} × {reason}")
         print(f"  continuity over 14 days: mean {statistics.mean(per):.2f}, median {statistics.median(per):g}, "
               f"max {max(per)} (per recipient: {sorted(per)})")
-        print(f"  travel over 14 days: {sum(p.travel_minutes for _, p, _ in weeks)} min")
+        travel = sum(p.travel_minutes for _, p, _ in weeks)
+        placed = sum(len(p.assignments) for _, p, _ in weeks)
+        print(f"  travel over 14 days: {travel} min, {travel / placed:.2f} min per placed visit")
+        rows.append((name, max(s for _, _, s in weeks), placed, sum(len(u.visits) for u, _, _ in weeks),
+                     statistics.mean(per), travel, travel / placed))
+    print(f"\nload average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    print("\n| planner | s per 7 days (slowest week) | visits placed of 14 days | continuity (mean) | travel min | travel per visit |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for name, secs, placed, total, cont, travel, per_visit in rows:
+        print(f"| {name} | {secs:.1f} | {placed} / {total} | {cont:.2f} | {travel} | {per_visit:.2f} |")
 
 
 if __name__ == "__main__":

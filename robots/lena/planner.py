@@ -19,9 +19,12 @@ solver):
 The objective, in one weighted sum: place every visit that can be placed (a visit outweighs everything
 else), then fewest new faces per recipient over the 14 days the measure looks at (staff the recipient met
 in the days before, or their fast omsorgskontakt, cost nothing), then language wishes, then travel
-minutes. The solver starts from a constructive plan (regular staff first, cheapest insertion) and never
-returns anything worse than it; every plan is checked by `violations`, a referee written from the rules
-rather than from the model.
+minutes. The solver starts from a constructive plan (regular staff first, cheapest insertion) polished by
+single moves priced on the same objective (`_polish`: a visit to the staff day where it costs least, then
+visits not placed into the room that frees), improves it a neighbourhood at a time, polishes again, and
+never returns anything worse than it started from; every plan is checked by `violations`, a referee
+written from the rules rather than from the model. On the bench's unit (bench/README.md) the moves do
+most of the gain on a loaded machine; the exact neighbourhoods add a little where they get the time.
 
 `plan_greedy` is the first-fit baseline the bench compares with: each visit in time order to the first
 staff member (in id order) who can take it.
@@ -369,6 +372,160 @@ def _pick(rounds: _Rounds, v: Visit, d: date, cands: Sequence[str], own: list[tu
     return (best[1], best[2]) if best else None
 
 
+# -- local moves on a finished plan --------------------------------------------------------------------------
+
+
+class _Polish:
+    """A plan's staff days as `_Rounds`, with the faces each recipient meets, for single moves priced on the
+    model's own objective (new faces, language, travel minutes of the staff days touched)."""
+
+    def __init__(self, g: _Group, weights: Weights, assign: dict[str, Assignment]) -> None:
+        self.g, self.weights, self.assign = g, weights, assign
+        self.index = {v.id: vi for vi, v in enumerate(g.visits)}
+        self.rounds = _Rounds(g)
+        self.met: dict[str, Counter[str]] = defaultdict(Counter)
+        self.own: dict[tuple[str, date], dict[str, tuple[int, int]]] = defaultdict(dict)
+        for b in g.unit.fixed:
+            self.own[b.recipient, b.day][b.visit] = (b.start, b.end)
+        for a in assign.values():
+            v = g.visits[self.index[a.visit]]
+            self.rounds.add(v, a.day, a.start, a.staff)
+            self.own[v.recipient, a.day][v.id] = (a.start, a.start + v.minutes)
+            self.met[v.recipient].update(a.staff)
+        self.known = {rid: g.known(rid) for rid in {v.recipient for v in g.visits}}
+
+    def travel(self, sid: str, d: date, route: Sequence[Booked]) -> int:
+        if not route:
+            return 0
+        return day_travel(route, self.g.shift(sid, d), self.g.base, self.g.place, self.g.travel)[0]
+
+    def new_face(self, rid: str, sid: str) -> bool:
+        return self.met[rid][sid] == 0 and sid not in self.known[rid]
+
+    def best_insertion(self, v: Visit, d: date, sid: str, bound: float = math.inf) -> tuple[int, int] | None:
+        """(extra travel minutes, start) of the cheapest workable place for `v` in `sid`'s day `d`, if
+        one costs less than `bound` (a gap whose plain detour is not below it is not tried)."""
+        route = self.rounds.day.get((sid, d), [])
+        before: int | None = None
+        busy = [iv for vid, iv in self.own[v.recipient, d].items() if vid != v.id]
+        here, tr = self.g.place[v.recipient], self.g.travel.minutes
+        best = None
+        for lo, hi, pos in self.rounds.windows(sid, d, v):
+            a = self.g.place[route[pos - 1].recipient] if pos else self.g.base
+            c = self.g.place[route[pos].recipient] if pos < len(route) else self.g.base
+            if tr(a, here) + tr(here, c) - tr(a, c) >= min(bound, best[0] if best else bound):
+                continue
+            for t in sorted({lo, hi}):
+                if any(x < t + v.minutes and t < y for x, y in busy):
+                    continue
+                b = Booked(v.id, v.recipient, d, t, v.minutes, (sid,), v.insats)
+                if not self.rounds.fits(sid, d, b, pos):
+                    continue
+                if before is None:
+                    before = self.travel(sid, d, route)
+                extra = self.travel(sid, d, [*route[:pos], b, *route[pos:]]) - before
+                if extra < bound and (best is None or extra < best[0]):
+                    best = (extra, t)
+        return best
+
+    def relocate(self, vid: str) -> int:
+        """Move a one-person visit to the staff member and start (same day) where the objective gains most;
+        returns the gain (0: left where it was)."""
+        g, w = self.g, self.weights
+        a = self.assign[vid]
+        vi = self.index[vid]
+        v = g.visits[vi]
+        (sid,) = a.staff
+        rid, d = v.recipient, a.day
+        route = self.rounds.day[sid, d]
+        without = [b for b in route if b.visit != vid]
+        freed = self.travel(sid, d, route) - self.travel(sid, d, without)
+        lost_face = w.new_staff if self.met[rid][sid] == 1 and sid not in self.known[rid] else 0
+        spoke = g.speaks(sid, v)
+        self.rounds.day[sid, d] = without
+        self.met[rid][sid] -= 1
+        best = (0, sid, a.start)
+        for other in g.options.get((vi, d), []):
+            fixed_cost = (w.new_staff if self.new_face(rid, other) else 0) + w.language * ((not g.speaks(other, v)) - (not spoke))
+            bound = freed + lost_face - fixed_cost - best[0]
+            if bound <= 0:
+                continue
+            found = self.best_insertion(v, d, other, bound)
+            if found is None:
+                continue
+            extra, t = found
+            gain = freed + lost_face - fixed_cost - extra
+            if gain > best[0]:
+                best = (gain, other, t)
+        gain, to, t = best
+        if gain <= 0:
+            self.rounds.day[sid, d] = route
+            self.met[rid][sid] += 1
+            return 0
+        self.rounds.add(v, d, t, [to])
+        self.met[rid][to] += 1
+        self.own[rid, d][vid] = (t, t + v.minutes)
+        self.assign[vid] = Assignment(vid, d, t, (to,))
+        return gain
+
+    def insert(self, vi: int) -> bool:
+        """Place a visit not placed yet where it costs least, if it fits anywhere now."""
+        g, w = self.g, self.weights
+        v = g.visits[vi]
+        week = v.id.rsplit("-", 1)[0] if v.weekly else ""
+        taken = {a.day for a in self.assign.values() if week and a.visit.rsplit("-", 1)[0] == week}
+        taken |= {b.day for b in g.unit.fixed if week and b.visit.rsplit("-", 1)[0] == week}
+        best: tuple[int, date, int, list[str]] | None = None
+        for d in v.dates:
+            cands = g.options.get((vi, d))
+            if cands is None or d in taken:
+                continue
+            if v.staff == 2:
+                own = list(self.own[v.recipient, d].values())
+                choice = _pick(self.rounds, v, d, sorted(cands, key=lambda s: (self.new_face(v.recipient, s), s)), own, None)
+                if choice is not None and (best is None or best[0] > 0):
+                    best = (0, d, choice[0], choice[1])
+                continue
+            for sid in cands:
+                fixed_cost = (w.new_staff if self.new_face(v.recipient, sid) else 0) + (0 if g.speaks(sid, v) else w.language)
+                found = self.best_insertion(v, d, sid, best[0] - fixed_cost if best else math.inf)
+                if found is None:
+                    continue
+                cost = found[0] + fixed_cost
+                if best is None or cost < best[0]:
+                    best = (cost, d, found[1], [sid])
+        if best is None:
+            return False
+        _, d, t, staff = best
+        self.rounds.add(v, d, t, staff)
+        self.met[v.recipient].update(staff)
+        self.own[v.recipient, d][v.id] = (t, t + v.minutes)
+        self.assign[v.id] = Assignment(v.id, d, t, tuple(staff))
+        return True
+
+
+def _polish(g: _Group, weights: Weights, assign: dict[str, Assignment], deadline: float) -> int:
+    """Single moves until none gains or the clock says stop: each one-person visit to wherever (same day)
+    the objective is lowest, then every visit not placed yet into the room that frees. Deterministic
+    (visits in id order); returns the number of moves made."""
+    p = _Polish(g, weights, assign)
+    moves = 0
+    for _ in range(4):
+        gained = 0
+        for vid in sorted(assign):
+            if time.monotonic() > deadline:
+                return moves
+            if len(assign[vid].staff) == 1 and p.relocate(vid):
+                gained += 1
+        for vi, v in enumerate(g.visits):
+            if v.id not in assign and p.insert(vi):
+                gained += 1
+        moves += gained
+        if not gained:
+            break
+    return moves
+
+
 # -- entry points -------------------------------------------------------------------------------------------
 
 
@@ -420,11 +577,18 @@ def plan_unit(
             start = first_fit
         stages = [(f"{g.code}:start", f"{len(start)}/{len(g.visits)}", time.monotonic() - t1)]
         t1 = time.monotonic()
-        budget = time_limit if deterministic else max(0.5, time_limit - (t1 - t0))
+        moves = _polish(g, weights, start, math.inf)
+        stages.append((f"{g.code}:moves", f"{moves} moves, {len(start)}/{len(g.visits)}", time.monotonic() - t1))
+        t1 = time.monotonic()
+        # the last tenth of the budget is for the closing moves
+        budget = 0.9 * time_limit if deterministic else max(0.5, 0.9 * time_limit - (t1 - t0))
         found, steps, better = _lns(unit, g, weights, start, budget, threads, deterministic, step_seconds, patience)
         stages.append((f"{g.code}:search", f"{better}/{steps} steps better, {len(found)}/{len(g.visits)}",
                        time.monotonic() - t1))
-        return found, stages, better > 0
+        t1 = time.monotonic()
+        moves = _polish(g, weights, found, math.inf if deterministic else t0 + time_limit)
+        stages.append((f"{g.code}:moves", f"{moves} moves, {len(found)}/{len(g.visits)}", time.monotonic() - t1))
+        return found, stages, better > 0 or moves > 0
 
     with ThreadPoolExecutor(max_workers=max(1, len(groups))) as pool:
         results = list(pool.map(one, groups))

@@ -7,6 +7,7 @@ from the model's encoding.
 
 from __future__ import annotations
 
+import math
 import random
 from datetime import date, timedelta
 
@@ -17,7 +18,7 @@ from fixtures.hemtjanst.models import HemtjanstData
 from fixtures.hemtjanst.system import SPEC
 from robots.lena import rules as R
 from robots.lena.model import Booked, Grant, Group, Place, Recipient, Shift, Staff, Unit, Visit
-from robots.lena.planner import Weights, plan_greedy, plan_unit, violations
+from robots.lena.planner import Assignment, Plan, Weights, _Group, _polish, plan_greedy, plan_unit, routes, violations
 from tests.lena.from_fixture import unit_from_data
 
 DAY = date(2026, 11, 24)
@@ -114,6 +115,24 @@ def test_travel_and_the_break_are_kept_in_the_round():
     stops = [kind for kind, _, _ in plan.routes["P1", DAY]]
     assert stops.count("rast") == 1 and stops.count("besok") == 2
     assert plan.travel["P1", DAY] == 24
+
+
+def test_a_visit_moves_to_the_round_already_there_when_that_saves_driving():
+    # The closing moves (planner._polish). P1 and P2 07:00–16:00 without a break. B1 and B2 live at the
+    # same address FAR, 12 min from the base (the test above). A plan with B1's visit (09:00–10:00, 40 min)
+    # on P1 at 09:00 and B2's (09:00–11:00, 40 min) on P2 at 09:00 drives 12 + 12 for each: 48 minutes.
+    # B2's visit moved to P1 at 09:40, straight after B1 (0 min between, one address), drives 12 + 12 = 24
+    # and P2 none: 24 minutes saved. Faces: B2 meets P1 instead of P2 (one new, one gone: 60 − 60 = 0).
+    recipients = [Recipient("B1", "NORR", FAR), Recipient("B2", "NORR", FAR)]
+    visits = [_visit("D1-20261124-1", "B1", window=("09:00", "10:00"), minutes=40),
+              _visit("D2-20261124-1", "B2", window=("09:00", "11:00"), minutes=40)]
+    unit = _unit(visits, [_staff("P1", brk=0), _staff("P2", brk=0)], recipients)
+    g = _Group(unit, "NORR", TRAVEL)
+    plan = {"D1-20261124-1": Assignment("D1-20261124-1", DAY, hm("09:00"), ("P1",)),
+            "D2-20261124-1": Assignment("D2-20261124-1", DAY, hm("09:00"), ("P2",))}
+    assert _polish(g, Weights(), plan, math.inf) == 1
+    assert plan["D2-20261124-1"] == Assignment("D2-20261124-1", DAY, hm("09:40"), ("P1",))
+    assert routes(unit, Plan(assignments=plan), TRAVEL)[1] == {("P1", DAY): 24}
 
 
 def test_regular_staff_are_kept_and_fixed_visits_stay_where_they_are():
