@@ -7,7 +7,7 @@ from datetime import datetime
 
 from fastapi.testclient import TestClient
 
-from runner import demo
+from fixtures import demo
 from runner.scheduler.plan import PlannedSchedule
 from runner.web.app import create_app
 

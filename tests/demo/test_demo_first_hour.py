@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from runner import demo
+from fixtures import demo
 
 
 def previous_demo_night(folder: Path) -> dict[str, bytes]:

@@ -16,14 +16,9 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
+from rich.markup import escape
 
-err = Console(stderr=True)
-EXIT_USAGE = 2
-
-ConfigOpt = Annotated[
-    Path | None, typer.Option("--config", "-c", help="settings file (TOML); default $NATTSKIFT_CONFIG or ./nattskift.toml")
-]
+from runner.commands.common import EXIT_USAGE, ConfigOpt, err, fail, settings_or_exit
 
 
 def worker(
@@ -33,29 +28,25 @@ def worker(
                                                    help="cases at a time per robot (default: robots.<name>.concurrency)")] = None,
 ) -> None:
     """Take the robots' work from the job queue on this machine, until SIGTERM (which drains)."""
-    from runner.cli import settings_or_exit
     from runner.plugins import RobotNotFound, get_robot
 
     settings = settings_or_exit(config)
     if not settings.database_url().startswith("postgresql"):
-        err.print(
-            "[red]error:[/red] nattskift worker needs a PostgreSQL ledger ([database] url = \"postgresql://…\"): "
+        raise fail(
+            'nattskift worker needs a PostgreSQL ledger ([database] url = "postgresql://…"): '
             "with SQLite the ledger is one machine's, and `nattskift schedule` or `nattskift run` does all the work",
-            highlight=False,
+            EXIT_USAGE,
         )
-        raise typer.Exit(EXIT_USAGE)
     names = list(dict.fromkeys(robots or settings.scheduler.robots or _enabled_robots(settings)))
     try:
         classes = {name: get_robot(name) for name in names}
     except RobotNotFound as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False)
-        raise typer.Exit(EXIT_USAGE) from None
+        raise fail(exc, EXIT_USAGE) from None
     if not classes:
-        err.print("[red]error:[/red] no robot to work for: name one with --robot", highlight=False)
-        raise typer.Exit(EXIT_USAGE)
+        raise fail("no robot to work for: name one with --robot", EXIT_USAGE)
     from runner.engine import run_coroutine
 
-    err.print(f"worker for {', '.join(classes)}; SIGTERM drains", highlight=False)
+    err.print(escape(f"worker for {', '.join(classes)}; SIGTERM drains"), highlight=False)
     run_coroutine(lambda: _work(settings, classes, concurrency))
 
 
@@ -105,5 +96,5 @@ async def _work(settings: Any, classes: dict[str, Any], concurrency: int | None)
 
 
 def register(app: typer.Typer) -> None:
-    """Called by runner/cli.py: adds `worker`."""
+    """Adds `worker`."""
     app.command("worker")(worker)

@@ -8,7 +8,6 @@ not a standby. A scheduler that loses its lock stops firing and waits to lead ag
 
 from __future__ import annotations
 
-import json
 import signal
 import threading
 from collections.abc import Callable
@@ -16,39 +15,19 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
-ConfigOpt = Annotated[
-    Path | None, typer.Option("--config", "-c", help="settings file (TOML); default $NATTSKIFT_CONFIG or ./nattskift.toml")
-]
+from runner.commands.common import EXIT_USAGE, ConfigOpt, console, err, error, fail, load_or_fail, print_json, settings_or_exit
 
-console = Console()
-err = Console(stderr=True)
-
-EXIT_USAGE = 2
 EXIT_LOCKED = 3
 
 WEEKDAYS_SV = ("mån", "tis", "ons", "tor", "fre", "lör", "sön")
 
 
-def _settings(config: Path | None) -> Any:
-    from runner.cli import settings_or_exit
-
-    return settings_or_exit(config)
-
-
 def _reloader(config: Path | None) -> Callable[[], Any]:
-    def reload() -> Any:
-        from runner.plugins import add_robot_dirs, check_robot_settings
-        from runner.settings import load_settings
-
-        settings = load_settings(config)
-        add_robot_dirs(settings.robot_dirs)
-        check_robot_settings(settings)
-        return settings
-
-    return reload
+    """What SIGHUP calls: the settings file read again (a wrong one keeps the old settings running)."""
+    return lambda: load_or_fail(config)
 
 
 # -- schedule --list ------------------------------------------------------------------------------------
@@ -81,7 +60,7 @@ def schedule_rows(settings: Any) -> list[dict[str, Any]]:
                      "grace_hours": rc.grace_hours, "deadline": rc.deadline.strftime("%H:%M") if rc.deadline else None,
                      "next_runs": []})
     for message in plans.errors:
-        err.print(f"[red]error:[/red] {message}", highlight=False)
+        error(message)
     return sorted(rows, key=lambda r: r["robot"])
 
 
@@ -97,7 +76,7 @@ def _print_rows(rows: list[dict[str, Any]], tz: str) -> None:
             runs = ", ".join(
                 f"{WEEKDAYS_SV[d.weekday()]} {d:%Y-%m-%d %H:%M}" for d in (datetime.fromisoformat(t) for t in r["next_runs"])
             )
-        table.add_row(r["robot"], r["cron"] or "", calendar, r["deadline"] or "", runs)
+        table.add_row(escape(r["robot"]), escape(r["cron"] or ""), escape(calendar), r["deadline"] or "", runs)
     console.print(table)
 
 
@@ -140,20 +119,20 @@ def run_foreground(
         try:
             result = service.start(reload=_reloader(config))
         except (SchedulerLocked, DatabaseUnreachable) as exc:
-            err.print(f"[red]error:[/red] {exc}", highlight=False)
+            error(str(exc))
             return EXIT_LOCKED
         if result is None:
             err.print("scheduler on standby: another scheduler leads; this one takes over when it stops",
                       highlight=False)
         else:
             jobs = ", ".join(sorted(result.added + result.kept + list(result.updated))) or "none"
-            err.print(f"scheduler started ({settings.scheduler.timezone}); robots: {jobs}", highlight=False)
+            err.print(escape(f"scheduler started ({settings.scheduler.timezone}); robots: {jobs}"), highlight=False)
 
     code = 0
     try:
         if web:
             server = make_server(settings, host, port, scheduler=service or PlannedSchedule(settings))
-            err.print(f"morning report at http://{server.config.host}:{server.config.port}/", highlight=False)
+            err.print(escape(f"morning report at http://{server.config.host}:{server.config.port}/"), highlight=False)
             server.run()  # uvicorn handles SIGTERM/SIGINT itself, then hands them on to on_stop
         else:
             while not terminate.wait(0.5):
@@ -177,15 +156,14 @@ def schedule(
     from runner.plugins import RobotNotFound
     from runner.settings import SettingsError
 
-    settings = _settings(config)
+    settings = settings_or_exit(config)
     if list_:
         try:
             rows = schedule_rows(settings)
         except (SettingsError, RobotNotFound) as exc:
-            err.print(f"[red]error:[/red] {exc}", highlight=False)
-            raise typer.Exit(EXIT_USAGE) from None
+            raise fail(exc, EXIT_USAGE) from None
         if as_json:
-            print(json.dumps(rows, ensure_ascii=False, indent=2))
+            print_json(rows)
         else:
             _print_rows(rows, settings.scheduler.timezone)
         return
@@ -201,9 +179,8 @@ def serve(
 ) -> None:
     """Run the scheduler and the morning report web app in one process (small installations)."""
     if web_only and scheduler_only:
-        err.print("[red]error:[/red] --web-only and --scheduler-only exclude each other", highlight=False)
-        raise typer.Exit(EXIT_USAGE)
-    settings = _settings(config)
+        raise fail("--web-only and --scheduler-only exclude each other", EXIT_USAGE)
+    settings = settings_or_exit(config)
     raise typer.Exit(_run_or_exit(settings, config, scheduler=not web_only, web=not scheduler_only, host=host, port=port))
 
 
@@ -214,11 +191,11 @@ def _run_or_exit(settings: Any, config: Path | None, **kwargs: Any) -> int:
     try:
         return run_foreground(settings, config, **kwargs)
     except (SettingsError, RobotNotFound) as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        error(str(exc))
         return EXIT_USAGE
 
 
 def register(app: typer.Typer) -> None:
-    """Called by runner/cli.py: adds `schedule` and `serve`."""
+    """Adds `schedule` and `serve`."""
     app.command("schedule")(schedule)
     app.command("serve")(serve)

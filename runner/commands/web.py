@@ -9,28 +9,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
-ConfigOpt = Annotated[
-    Path | None, typer.Option("--config", "-c", help="settings file (TOML); default $NATTSKIFT_CONFIG or ./nattskift.toml")
-]
+from runner.commands.common import ConfigOpt, JsonOpt, console, err, fail, open_sessions, print_json, say, settings_or_exit, warning
 
-console = Console()
-err = Console(stderr=True)
 users_app = typer.Typer(help="Local accounts of the web app (roles: admin, operations, staff:<robot>).", no_args_is_help=True)
-
-
-def _settings(config: Path | None):  # type: ignore[no-untyped-def]
-    from runner.cli import settings_or_exit
-
-    return settings_or_exit(config)
-
-
-def _sessions(settings):  # type: ignore[no-untyped-def]
-    from runner.ledger.db import open_database
-
-    return open_database(settings.database_url())[1]
 
 
 def web(
@@ -42,10 +26,10 @@ def web(
     from runner.scheduler.plan import PlannedSchedule
     from runner.web.server import make_server
 
-    settings = _settings(config)
+    settings = settings_or_exit(config)
     server = make_server(settings, host, port, scheduler=PlannedSchedule(settings))
     where = f"http://{server.config.host}:{server.config.port}/"
-    err.print(f"Morning report at {where} (Ctrl+C stops it)", highlight=False)
+    err.print(escape(f"Morning report at {where} (Ctrl+C stops it)"), highlight=False)
     server.run()
 
 
@@ -60,26 +44,23 @@ def users_add(
     """Add a user. The password is asked for (twice) unless given on standard input."""
     from runner.web.auth import UserError, add_user, validate_roles
 
-    settings = _settings(config)
+    settings = settings_or_exit(config)
     try:
         roles = validate_roles(role)
     except UserError as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False)
-        raise typer.Exit(2) from None
+        raise fail(exc, 2) from None
     _warn_unknown_robots(roles)
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = getpass.getpass("Password: ")
         if getpass.getpass("Password again: ") != password:
-            err.print("[red]error:[/red] the passwords differ", highlight=False)
-            raise typer.Exit(2)
+            raise fail("the passwords differ", 2)
     try:
-        add_user(_sessions(settings), username, password, roles, name)
+        add_user(open_sessions(settings), username, password, roles, name)
     except UserError as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False)
-        raise typer.Exit(2) from None
-    console.print(f"added {username} ({', '.join(roles)})", highlight=False)
+        raise fail(exc, 2) from None
+    say(f"added {username} ({', '.join(roles)})")
 
 
 def _warn_unknown_robots(roles: list[str]) -> None:
@@ -88,7 +69,7 @@ def _warn_unknown_robots(roles: list[str]) -> None:
     known = set(load_robots(errors=[]))
     for role in roles:
         if role.startswith("staff:") and role[6:] not in known:
-            err.print(f"[yellow]warning:[/yellow] no robot named {role[6:]!r} is installed (role kept)", highlight=False)
+            warning(f"no robot named {role[6:]!r} is installed (role kept)")
 
 
 @users_app.command("list")
@@ -96,8 +77,8 @@ def users_list(config: ConfigOpt = None, as_json: Annotated[bool, typer.Option("
     """List the users, their roles and recent failed logins."""
     from runner.web.auth import list_users
 
-    settings = _settings(config)
-    users = list_users(_sessions(settings))
+    settings = settings_or_exit(config)
+    users = list_users(open_sessions(settings))
     rows = [
         {
             "username": u.username,
@@ -110,11 +91,12 @@ def users_list(config: ConfigOpt = None, as_json: Annotated[bool, typer.Option("
         for u in users
     ]
     if as_json:
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        print_json(rows)
         return
     table = Table("username", "name", "roles", "active", "failed logins")
     for r in rows:
-        table.add_row(r["username"], r["name"], ", ".join(r["roles"]), "yes" if r["active"] else "no", str(r["failed_logins"]))
+        table.add_row(escape(r["username"]), escape(r["name"]), escape(", ".join(r["roles"])), "yes" if r["active"] else "no",
+                      str(r["failed_logins"]))
     console.print(table)
 
 
@@ -123,11 +105,10 @@ def users_remove(username: Annotated[str, typer.Argument()], config: ConfigOpt =
     """Remove a user and end their sessions at once. Their audit entries and reviews are kept."""
     from runner.web.auth import remove_user
 
-    settings = _settings(config)
-    if not remove_user(_sessions(settings), username):
-        err.print(f"[red]error:[/red] no user named {username!r}", highlight=False)
-        raise typer.Exit(1)
-    console.print(f"removed {username}", highlight=False)
+    settings = settings_or_exit(config)
+    if not remove_user(open_sessions(settings), username):
+        raise fail(f"no user named {username!r}", 1)
+    say(f"removed {username}")
 
 
 def report(
@@ -146,14 +127,12 @@ def report(
     from runner.web.report import build_run_export, render_run_html
 
     if fmt not in ("html", "json"):
-        err.print("[red]error:[/red] --format must be html or json", highlight=False)
-        raise typer.Exit(2)
-    settings = _settings(config)
-    sessions = _sessions(settings)
+        raise fail("--format must be html or json", 2)
+    settings = settings_or_exit(config)
+    sessions = open_sessions(settings)
     run = Ledger(sessions).find_run(run_id)
     if run is None:
-        err.print(f"[red]error:[/red] no run {run_id!r} (or the beginning matches several)", highlight=False)
-        raise typer.Exit(1)
+        raise fail(f"no run {run_id!r} (or the beginning matches several)", 1)
     cls = load_robots(errors=[]).get(run.robot)
     robot = RobotInfo(run.robot, getattr(cls, "title", "") or run.robot, float(getattr(cls, "minutes_saved_per_case", 0) or 0), None, cls is not None)
     data = build_run_export(sessions, settings, run.id, robot=robot, unmasked=unmasked)
@@ -166,11 +145,11 @@ def report(
         return
     path = out or private_dir(Path(settings.data_dir) / "reports", ours=True) / f"{run.robot}-{run.id}.{fmt}"
     write_private_text(path, text)  # a report names people: owner-only, as the ledger
-    console.print(f"wrote {path}", highlight=False)
+    say(f"wrote {path}")
 
 
 def register(app: typer.Typer) -> None:
-    """Called by runner/cli.py: adds `web`, `users` and `report`."""
+    """Adds `web`, `users` and `report`."""
     app.command("web")(web)
     app.command("report")(report)
     app.add_typer(users_app, name="users")
