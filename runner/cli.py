@@ -25,6 +25,7 @@ COMMANDS = (
     "runner.commands.scheduler",
     "runner.commands.web",
     "runner.commands.worker",
+    "runner.retention.command",
 )
 
 #: Entry points of optional commands: name = the command, value = a Typer app (a group) or a function.

@@ -27,6 +27,8 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from runner.retention.policy import RetentionSettings, RobotRetention
+
 ENV_PREFIX = "NATTSKIFT_"
 DEFAULT_CONFIG_NAME = "nattskift.toml"
 CRON_FIELD = re.compile(r"^[\d*/,\-a-zA-Z]+$")
@@ -124,6 +126,7 @@ class RobotConfig(BaseModel):
     circuit_breaker: int = Field(default=5, ge=1, description="consecutive technical failures that stop a run")
     deadline: time | None = Field(default=None, description="latest local end time, e.g. 06:30")
     grace_hours: float = Field(default=3.0, ge=0, description="how late a missed nightly run may still start")
+    retention: RobotRetention | None = Field(default=None, description="gallring: this robot's own times")
 
     @field_validator("schedule")
     @classmethod
@@ -264,6 +267,7 @@ class Settings(BaseSettings):
     smtp: SmtpSettings = SmtpSettings()
     web: WebSettings = WebSettings()
     metrics: MetricsSettings = MetricsSettings()
+    retention: RetentionSettings = RetentionSettings()
     systems: dict[str, SystemSettings] = Field(default_factory=dict)
     robots: dict[str, RobotConfig] = Field(default_factory=dict)
 

@@ -2,7 +2,8 @@
 
 - runs:      one row per run of a robot (also a `missed` row for a nightly run that never started); at
              most one `running` per robot, held under a renewed lease by its owner process
-- items:     one row per (robot, key): the work item and its current state; never deleted; worked under
+- items:     one row per (robot, key): the work item and its current state; never deleted (gallring empties
+             its personal data, runner.retention); worked under
              a lease (claimed_by + lease token) that fences its outcome and checkpoints
 - outcomes:  one row per item per run that finished it: the history staff see across nights
 - reviews:   "Markera som hanterad" on an outcome: who, when, comment
@@ -104,6 +105,7 @@ class Item(Base):
     lease_until: Mapped[datetime | None]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    purged_at: Mapped[datetime | None]  # gallring emptied its personal data (runner.retention)
 
 
 class Outcome(Base):
@@ -127,6 +129,7 @@ class Outcome(Base):
     error: Mapped[str | None] = mapped_column(Text)  # exception type and redacted message, for operations
     worker: Mapped[str | None] = mapped_column(String(255))  # "host:pid:slot" that recorded it, for operations
     recorded_at: Mapped[datetime]
+    purged_at: Mapped[datetime | None]  # gallring emptied its contents; status and times stay for statistics
 
     run: Mapped[Run] = relationship(back_populates="outcomes")
     reviews: Mapped[list[Review]] = relationship(back_populates="outcome")

@@ -346,6 +346,7 @@ class Ledger:
                     # (an item this very run finished, e.g. while resuming, is not done twice in one run)
                     it.state, it.title, it.data, it.attempts = "new", wi.title, wi.data, 0
                     it.run_id, it.updated_at, it.claimed_by, it.lease = run_id, now, None, None
+                    it.purged_at = None  # fetched again after gallring: its new data is live
                     stats["requeued"] += 1
                 elif it.state == "done":
                     stats["already_done"] += 1
