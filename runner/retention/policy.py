@@ -72,8 +72,14 @@ class RetentionSettings(BaseModel):
     @field_validator("schedule")
     @classmethod
     def _cron(cls, v: str) -> str:
+        from apscheduler.triggers.cron import CronTrigger
+
         if len(v.split()) != CRON_FIELDS:
             raise ValueError("must be a cron expression with five fields, e.g. '30 18 * * *'")
+        try:
+            CronTrigger.from_crontab(v)
+        except ValueError as exc:
+            raise ValueError(f"not a cron expression the scheduler reads ({exc})") from None
         return v
 
     @field_validator("wait_for_review")

@@ -361,6 +361,9 @@ class NightScheduler:
             self.scheduler.remove_job(jid)
             result.removed.append(name)
             log.info("scheduler.job_removed", robot=name, disabled=name in plans.disabled)
+        from runner.retention.job import sync_job  # gallring, the one job that is not a robot's night
+
+        sync_job(self.scheduler, self.settings, now)
         return result
 
     # -- due fire times (called by NightExecutor) ----------------------------------------------------
@@ -376,6 +379,8 @@ class NightScheduler:
 
     def on_due(self, job: Job, first_due: datetime | None, run_times: list[datetime]) -> list[datetime]:
         """Record the fire times that are past the grace time as missed; return the one to run."""
+        if not job.id.startswith(JOB_PREFIX):  # gallring: no night to record missed, run once for the newest
+            return run_times[-1:]
         robot = robot_of(job.id)
         now = self.clock()
         grace = timedelta(seconds=job.misfire_grace_time) if job.misfire_grace_time is not None else timedelta.max
@@ -396,7 +401,12 @@ class NightScheduler:
     def _on_event(self, event: Any) -> None:
         """Backstops for what on_due does not see: a run skipped because the last one still runs, a
         miss found by APScheduler's own check, a job that raised."""
-        robot = robot_of(getattr(event, "job_id", "") or "")
+        job_id_ = getattr(event, "job_id", "") or ""
+        if not job_id_.startswith(JOB_PREFIX):  # gallring's own errors are logged; it has no nights
+            if event.code == EVENT_JOB_ERROR:
+                log.error("scheduler.job_error", job=job_id_, error=type(getattr(event, "exception", None)).__name__)
+            return
+        robot = robot_of(job_id_)
         if event.code == EVENT_JOB_MAX_INSTANCES and isinstance(event, JobSubmissionEvent):
             self._record_missed(
                 robot, list(event.scheduled_run_times),
@@ -520,6 +530,8 @@ class NightScheduler:
         """
         now = self.clock()
         for job in self.scheduler.get_jobs():
+            if not job.id.startswith(JOB_PREFIX):
+                continue
             robot = robot_of(job.id)
             grace = timedelta(seconds=job.misfire_grace_time or 0)
             latest = self._latest_scheduled_run(robot, now - grace)

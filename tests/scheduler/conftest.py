@@ -28,6 +28,7 @@ def build_settings(tmp_path: Path) -> Callable[..., Settings]:
     def build(robot: dict[str, Any] | None = None, *, scheduler: dict[str, Any] | None = None,
               systems: Any = None, **overrides: Any) -> Settings:
         robots = {"tiny": {"schedule": "30 1 * * *", **(robot or {})}}
+        overrides.setdefault("retention", {"enabled": False})  # gallring's daily job: test_gallring_job.py
         return make_settings(tmp_path, systems=systems, robot_dirs=[ROBOT_DIR], robots=robots,
                              scheduler={"robots": ["tiny"], **(scheduler or {})}, **overrides)
 
