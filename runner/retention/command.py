@@ -59,7 +59,8 @@ def print_report(report: Report, tz: Any) -> None:
     megabytes = report.bytes / 1_000_000
     console.print(
         f"Files ({verb}): {report.artifact_folders} run folders and {report.artifact_files} files of screenshots "
-        f"and traces, {report.run_logs} run logs ({megabytes:.1f} MB), {report.log_lines} service-log lines",
+        f"and traces, {report.run_logs} run logs, {report.exports} exported reports ({megabytes:.1f} MB), "
+        f"{report.log_lines} service-log lines",
         highlight=False,
     )
     console.print(f"Also ({verb}): {report.audit_entries} audit-log entries, {report.web_sessions} ended web sessions",

@@ -3,12 +3,14 @@
 - `artifacts/<run id>/`: a run's screenshots and traces (whole pages of cases) go when the run is older
   than its robot's `artifacts_days`, and a purged case's files go with the case.
 - `logs/runs/<run id>.jsonl`: a run's log goes when the run is older than its robot's `logs_days`.
+- `reports/<robot>-<run id>.html|json` (`nattskift report`): an exported report repeats its run's cases,
+  so it goes when the run has no case left that is not gallrad.
 - `logs/nattskift.jsonl` (and uncompressed rotations `nattskift.jsonl.1` …): lines older than the
   `logs_days` of the robot they name (the default for lines that name none) are cut out. The file is
   rewritten beside itself and moved into place; the writers' WatchedFileHandler reopens it.
 
 A folder or file whose run is not in the ledger is judged by its modification time and the defaults.
-Nothing outside `data_dir/artifacts` and `data_dir/logs` is touched, and no symbolic link is followed.
+Nothing outside `data_dir/artifacts`, `data_dir/logs` and `data_dir/reports` is touched, and no symbolic link is followed.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ class FilesPlan:
     artifact_dirs: list[Path] = field(default_factory=list)  # whole run folders under artifacts/
     artifact_files: list[Path] = field(default_factory=list)  # files of purged cases in younger runs
     run_logs: list[Path] = field(default_factory=list)
+    exports: list[Path] = field(default_factory=list)  # reports/<robot>-<run>.html|json of runs with no case left
     service_lines: dict[Path, int] = field(default_factory=dict)  # file → lines to cut
     runs_without_artifacts: list[str] = field(default_factory=list)  # runs whose folder goes
     bytes: int = 0
@@ -69,11 +72,14 @@ def run_ids_on_disk(data_dir: Path) -> set[str]:
     runs = data_dir / "logs" / "runs"
     if runs.is_dir():
         ids |= {p.stem for p in runs.glob("*.jsonl") if not p.is_symlink()}
+    reports = data_dir / "reports"
+    if reports.is_dir():
+        ids |= {p.stem.partition("-")[2] for p in reports.iterdir() if p.is_file()}
     return ids
 
 
 def plan_files(data_dir: Path, runs: RunIndex, policy_of: PolicyOf, now: datetime,
-               case_artifacts: list[str]) -> FilesPlan:
+               case_artifacts: list[str], runs_done: set[str]) -> FilesPlan:
     plan = FilesPlan()
     artifacts = data_dir / "artifacts"
     if artifacts.is_dir():
@@ -98,12 +104,28 @@ def plan_files(data_dir: Path, runs: RunIndex, policy_of: PolicyOf, now: datetim
             robot, started = runs.get(path.stem, (None, _mtime(path)))
             if started < policy_of(robot).logs_cutoff(now):
                 plan.run_logs.append(path)
+    plan.exports = _exports(data_dir, runs, runs_done, policy_of, now)
     for path in service_logs(data_dir):
         cut = sum(1 for line in _lines(path) if _old(line, policy_of, now))
         if cut:
             plan.service_lines[path] = cut
-    plan.bytes = sum(_size(p) for p in [*plan.artifact_dirs, *plan.artifact_files, *plan.run_logs])
+    plan.bytes = sum(_size(p) for p in [*plan.artifact_dirs, *plan.artifact_files, *plan.run_logs, *plan.exports])
     return plan
+
+
+def _exports(data_dir: Path, runs: RunIndex, runs_done: set[str], policy_of: PolicyOf, now: datetime) -> list[Path]:
+    """Exported reports (`nattskift report`) whose run has no case left; an unknown run's by its time."""
+    folder = data_dir / "reports"
+    if not folder.is_dir():
+        return []
+    going = []
+    for path in sorted(folder.iterdir()):
+        if path.is_symlink() or not path.is_file():
+            continue
+        run_id = path.stem.partition("-")[2]
+        if run_id in runs_done or (run_id not in runs and _mtime(path) < policy_of(None).case_cutoff(now)):
+            going.append(path)
+    return going
 
 
 def service_logs(data_dir: Path) -> list[Path]:
@@ -136,7 +158,7 @@ def _old(line: bytes, policy_of: PolicyOf, now: datetime) -> bool:
 def apply_files(plan: FilesPlan, policy_of: PolicyOf, now: datetime) -> None:
     for folder in plan.artifact_dirs:
         shutil.rmtree(folder, ignore_errors=True)
-    for path in [*plan.artifact_files, *plan.run_logs]:
+    for path in [*plan.artifact_files, *plan.run_logs, *plan.exports]:
         path.unlink(missing_ok=True)
     for path in plan.service_lines:
         trim(path, lambda line: _old(line, policy_of, now))

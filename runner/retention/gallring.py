@@ -23,7 +23,6 @@ from runner.retention.policy import Policy, policy_for
 from runner.settings import Settings
 
 log = structlog.get_logger("runner.retention")
-ACTOR = "(gallring)"
 
 
 @dataclass
@@ -46,6 +45,7 @@ class Report:
     artifact_folders: int = 0
     artifact_files: int = 0
     run_logs: int = 0
+    exports: int = 0
     log_lines: int = 0
     bytes: int = 0
     audit_entries: int = 0
@@ -63,6 +63,7 @@ class Report:
             "artifact_folders": self.artifact_folders,
             "artifact_files": self.artifact_files,
             "run_logs": self.run_logs,
+            "exported_reports": self.exports,
             "log_lines": self.log_lines,
             "bytes": self.bytes,
             "audit_entries": self.audit_entries,
@@ -92,13 +93,15 @@ def gallra(settings: Settings, *, dry_run: bool = False, now: datetime | None = 
         report.audit_entries = ledger_mod.audit_to_remove(s, at, retention.audit_days)
         report.web_sessions = ledger_mod.sessions_to_remove(s, at, retention.web_sessions_days, idle, lifetime)
     case_artifacts = [path for plan in plans for path in plan.artifacts]
-    disk = files_mod.plan_files(data_dir, runs, policy_of, at, case_artifacts)
+    runs_done = {run_id for plan in plans for run_id in plan.runs_done}
+    disk = files_mod.plan_files(data_dir, runs, policy_of, at, case_artifacts, runs_done)
     for plan in plans:
         report.robots[plan.robot] = RobotFigures(len(plan.items), plan.outcomes, plan.reviews, len(plan.reports),
                                                  len(plan.kept))
         report.kept += plan.kept
     report.artifact_folders, report.artifact_files = len(disk.artifact_dirs), len(disk.artifact_files)
     report.run_logs, report.log_lines, report.bytes = len(disk.run_logs), sum(disk.service_lines.values()), disk.bytes
+    report.exports = len(disk.exports)
     if not dry_run:
         files_mod.apply_files(disk, policy_of, at)
         ledger_mod.forget_artifacts(sessions, disk.runs_without_artifacts)
@@ -108,7 +111,8 @@ def gallra(settings: Settings, *, dry_run: bool = False, now: datetime | None = 
         ledger_mod.remove_sessions(sessions, at, retention.web_sessions_days, idle, lifetime)
     figures = report.figures()
     with sessions.begin() as s:
-        s.add(AuditEntry(at=at, username=ACTOR, action="gallring", target="ledger",
+        s.add(AuditEntry(at=at, username=f"cli:{_os_user()}" if trigger == "command" else "scheduler",
+                         action="gallring", target="ledger",
                          detail={**{k: v for k, v in figures.items() if k != "robots"}, "trigger": trigger,
                                  "os_user": _os_user()}))
     log.info("gallring.done", trigger=trigger, **{k: v for k, v in figures.items() if k != "robots"})

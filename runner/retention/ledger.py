@@ -56,6 +56,7 @@ class LedgerPlan:
     outcomes: int = 0  # outcomes the purge empties (of `items`, and `dry_outcomes`)
     reviews: int = 0  # handlings whose comment it empties
     reports: list[str] = field(default_factory=list)  # runs whose robot report it empties
+    runs_done: list[str] = field(default_factory=list)  # runs past their time with no case left: exports go
     artifacts: list[str] = field(default_factory=list)  # paths (relative to data_dir) of purged outcomes
 
 
@@ -144,24 +145,24 @@ def plan_robot(s: Session, policy: Policy, now: datetime) -> LedgerPlan:
     for ids in _chunks(plan.dry_outcomes):
         for paths in s.scalars(select(Outcome.artifacts).where(Outcome.id.in_(ids))):
             plan.artifacts += [str(p) for p in paths or []]
-    plan.reports = _reports_to_empty(s, robot, cutoff, settled, set(plan.dry_outcomes))
+    plan.runs_done, plan.reports = _runs_done(s, robot, cutoff, settled, set(plan.dry_outcomes))
     return plan
 
 
-def _reports_to_empty(s: Session, robot: str, cutoff: datetime, items: set[int], dry: set[int]) -> list[str]:
-    """Runs past their time whose robot report may go: every outcome of theirs is purged or about to be.
-    (A robot's report repeats its cases' titles and summaries, so it lives as long as they do.)"""
-    runs = list(s.scalars(
-        select(Run.id).where(Run.robot == robot, Run.report.is_not(None), Run.started_at < cutoff)
-    ))
-    empty = []
-    for run_id in runs:
-        live = s.execute(
-            select(Outcome.id, Outcome.item_id).where(Outcome.run_id == run_id, Outcome.purged_at.is_(None))
-        ).all()
-        if all(item_id in items or outcome_id in dry for outcome_id, item_id in live):
-            empty.append(run_id)
-    return empty
+def _runs_done(s: Session, robot: str, cutoff: datetime, items: set[int], dry: set[int]) -> tuple[list[str], list[str]]:
+    """(runs past their time whose every outcome is purged or about to be, those of them with a robot
+    report still to empty). A robot's report, and a report exported from the run, repeat the run's cases:
+    they live as long as the cases do."""
+    runs = dict(s.execute(select(Run.id, Run.report).where(Run.robot == robot, Run.started_at < cutoff)).all())
+    live: dict[str, bool] = {}
+    for run_id, outcome_id, item_id in s.execute(
+        select(Outcome.run_id, Outcome.id, Outcome.item_id).join(Run, Run.id == Outcome.run_id)
+        .where(Run.robot == robot, Run.started_at < cutoff, Outcome.purged_at.is_(None))
+    ):
+        if item_id not in items and outcome_id not in dry:
+            live[run_id] = True
+    done = sorted(run_id for run_id in runs if not live.get(run_id))
+    return done, [run_id for run_id in done if runs[run_id]]  # (an emptied report reads back as None)
 
 
 def _emptied(now: datetime) -> dict[str, Any]:

@@ -55,6 +55,8 @@ def test_the_running_it_commands_work_against_the_stand_ins(tmp_path):
         assert shown.returncode == 0 and re.search(r"prepared|needs_attention", shown.stdout)
         doctor = nattskift("doctor", "--config", str(config), cwd=tmp_path)
         assert doctor.returncode == 0, doctor.stdout
+        gallra = nattskift("gallra", "--dry-run", "--config", str(config), cwd=tmp_path)
+        assert gallra.returncode == 0 and "nothing was removed" in gallra.stdout, gallra.stderr
     finally:
         serve.terminate()
         serve.wait(timeout=60)

@@ -88,3 +88,18 @@ def test_no_file_outside_the_artifacts_folder_is_removed_for_a_case(books) -> No
     gallra(b.settings, now=later(2))
     assert keep.read_text(encoding="utf-8") == "key" and run
     assert os.path.exists(keep)
+
+
+def test_an_exported_report_goes_when_its_run_has_no_case_left(books) -> None:  # type: ignore[no-untyped-def]
+    b = books()
+    done = b.night("tiny", {"a": Status.prepared})
+    open_night = b.night("tiny", {"b": Status.needs_attention})
+    reports = b.data_dir / "reports"
+    reports.mkdir(parents=True)
+    for run in (done, open_night):
+        (reports / f"tiny-{run}.html").write_text(f"<p>{SECRET}</p>", encoding="utf-8")
+    first = gallra(b.settings, now=later(31))
+    assert (first.exports, first.robots["tiny"].reports) == (1, 1)
+    assert [p.name for p in reports.iterdir()] == [f"tiny-{open_night}.html"]  # b is kept, and so is its report
+    again = gallra(b.settings, now=later(32))
+    assert (again.exports, again.robots["tiny"].reports, again.robots["tiny"].cases) == (0, 0, 0)  # counted once
