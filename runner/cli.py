@@ -59,7 +59,7 @@ class CommandGroup(TyperGroup):
 def load_optional(entry: EntryPoint) -> click.Command:
     """The click command of an optional entry point (a Typer app becomes a group of that name)."""
     target = entry.load()
-    holder = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+    holder = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
     if isinstance(target, typer.Typer):
         holder.add_typer(target, name=entry.name)
         holder.callback()(lambda: None)  # keeps `entry.name` a sub-group rather than the root
@@ -77,6 +77,10 @@ def build_app() -> typer.Typer:
         add_completion=False,
         pretty_exceptions_enable=False,
         cls=CommandGroup,
+        # Click's plain help, not Typer's Rich panels: rendering those imports rich.markdown, rich.syntax
+        # and rich.traceback, which doubles the CPU time of `nattskift --help` (bench/startup.py).
+        rich_markup_mode=None,
+        context_settings={"max_content_width": 120},
     )
     for module in COMMANDS:
         importlib.import_module(module).register(app)

@@ -62,9 +62,9 @@ def for_run(summary: Any) -> RunExit:
 
 
 def help_text() -> str:
-    """The table for `nattskift run --help` (one paragraph per code; Typer keeps paragraphs)."""
-    lines = "\n\n".join(f"{int(code):>2}  {MEANINGS[code]}" for code in RunExit)
-    return f"Exit codes:\n\n{lines}"
+    """The table for `nattskift run --help`: one line per code (Click's `\\b` keeps the lines unwrapped)."""
+    lines = "\n".join(f"{int(code):>2}  {MEANINGS[code]}" for code in RunExit)
+    return f"Exit codes:\n\n\b\n{lines}"
 
 
 def markdown_table() -> str:

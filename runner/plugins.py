@@ -139,6 +139,8 @@ def check_robot_settings(settings: "Settings") -> None:
     so a misspelt key stops the program at once instead of at 01:30 in the night."""
     from runner.settings import SettingsError, validate_robot_settings
 
+    if not settings.robots:
+        return  # no [robots.<name>] table to check: importing every robot would only cost start-up time
     robots, broken = discover()
     for name, config in settings.robots.items():
         cls = robots.get(name)

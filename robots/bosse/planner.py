@@ -27,11 +27,14 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from ortools.sat.python import cp_model
 
 from robots.bosse import rules as R
 from robots.bosse.model import Shift, Substitute
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ortools.sat.python import cp_model
 
 
 @dataclass(frozen=True)
@@ -229,6 +232,10 @@ def _solve(
     workers: int,
     log: list[tuple[str, str, float]],
 ) -> tuple[dict[int, int], str]:
+    # Imported here, not at the top: OR-Tools (with pandas) costs two seconds of CPU, and every
+    # `nattskift list` imports this module to read Bosse's title; only a night's planning needs it.
+    from ortools.sat.python import cp_model
+
     t0 = time.monotonic()
     m = cp_model.CpModel()
     x = {k: m.new_bool_var(f"x{k[0]}_{k[1]}") for k in cand}

@@ -10,7 +10,6 @@ workers). Exit codes: 0 drained, 2 a wrong setting, a SQLite ledger or an unknow
 
 from __future__ import annotations
 
-import asyncio
 import signal
 from pathlib import Path
 from typing import Annotated, Any
@@ -57,6 +56,8 @@ def _enabled_robots(settings: Any) -> list[str]:
 
 
 async def _work(settings: Any, classes: dict[str, Any], concurrency: int | None) -> None:
+    import asyncio  # here, not at the top: `nattskift --help` imports this module and needs none of it
+
     from playwright.async_api import async_playwright
 
     from runner.browser import launch

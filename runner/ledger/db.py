@@ -8,17 +8,19 @@ The schema is always brought to the newest Alembic revision on open: operators n
 from __future__ import annotations
 
 import os
+import re
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from runner.private_files import FILE_MODE, private_dir, private_file
+
+if TYPE_CHECKING:  # pragma: no cover
+    from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 _migrated: set[str] = set()
@@ -59,10 +61,42 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
 
 
 def alembic_config(engine: Engine) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     cfg.attributes["connection_engine"] = engine
     return cfg
+
+
+_REVISION_LINE = re.compile(r"^(revision|down_revision)\s*(?::[^=\n]*)?=\s*(.+?)\s*$", re.M)
+
+
+def head_revision() -> str | None:
+    """The one revision no other builds on, read from the version files' text; None when unsure.
+
+    Why not Alembic: importing it costs most of a second of CPU on every command, and a ledger that is
+    already at its head (the usual case) does not need it. Anything this reading cannot parse (a merge
+    revision, two heads) returns None, and `migrate` asks Alembic.
+    """
+    revisions: set[str] = set()
+    builds_on: set[str] = set()
+    for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        found = dict(_REVISION_LINE.findall(path.read_text(encoding="utf-8")))
+        revision, down = (found.get("revision", "").strip("'\""), found.get("down_revision", "").strip("'\""))
+        if not re.fullmatch(r"\w+", revision) or not re.fullmatch(r"\w+", down):
+            return None
+        revisions.add(revision)
+        if down != "None":
+            builds_on.add(down)
+    heads = revisions - builds_on
+    return heads.pop() if len(heads) == 1 else None
+
+
+def _stored_revision(conn: Connection) -> str | None:
+    if not inspect(conn).has_table("alembic_version"):
+        return None
+    return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def migrate(engine: Engine) -> None:
@@ -72,9 +106,13 @@ def migrate(engine: Engine) -> None:
         if key in _migrated:
             return
         with engine.begin() as conn:
-            cfg = alembic_config(engine)
-            cfg.attributes["connection"] = conn
-            command.upgrade(cfg, "head")
+            head = head_revision()
+            if head is None or _stored_revision(conn) != head:
+                from alembic import command  # only when there is something to upgrade: see head_revision
+
+                cfg = alembic_config(engine)
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, "head")
         _migrated.add(key)
 
 
