@@ -25,6 +25,7 @@ COMMANDS = (
     "runner.commands.scheduler",
     "runner.commands.web",
     "runner.commands.worker",
+    "runner.commands.control",
     "runner.retention.command",
 )
 

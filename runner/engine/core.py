@@ -238,6 +238,11 @@ class Engine:
                 self._run_lost = True
                 log.error("run.lease_lost")
                 self.request_stop("Körningen togs över av en annan process när den slutade svara")
+            elif self.owns_run and self._stop_reason is None:
+                # operations asked for a stop from elsewhere (the Drift page, `nattskift stop`): stop as for a signal
+                state = self.ledger.run_state(self.run_id)
+                if state is not None and state[1]:
+                    self.request_stop(state[1], "operator")
             for wctx in list(self._holding):
                 if wctx.row is not None and not self.ledger.renew(wctx.row, self.lease_seconds):
                     self._lose_item(wctx)
@@ -272,6 +277,7 @@ class Engine:
         status, reason, fetched, report, detail = "completed", None, Counter[str](), None, None
         try:
             log.info("run.started", dry_run=self.dry_run, concurrency=self.concurrency, resumed=pending)
+            self.progress("started", run_id=self.run_id, resumed=pending)
             async with async_playwright() as pw:
                 browser = await launch(pw, self.settings.browser)
                 self._check_browser_version(browser)
@@ -453,8 +459,6 @@ class Engine:
         """Queue mode: a procrastinate job per unfinished item, worked by `nattskift worker` processes (and,
         with `workers.local`, by this process too); returns when every item of the run is done or the run
         stopped and its items in flight have finished."""
-        # Imported here, not at the top: procrastinate and psycopg are needed in queue mode only (start-up
-        # time of every other run); there is no import cycle behind it (tests/architecture).
         from runner.workers.dispatch import dispatch
 
         await dispatch(self, browser)

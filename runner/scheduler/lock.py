@@ -239,6 +239,42 @@ def lock_file_for(url: str) -> Path | None:
     return Path(parsed.database).resolve().with_name(Path(parsed.database).name + ".scheduler.lock")
 
 
+def scheduler_holder(url: str) -> str | None:
+    """Who holds the scheduler lock of the database at `url` ("pid 4242 on host drift-01, since …"), or
+    None when no scheduler runs against it. Only reads: never takes the lock, so it cannot get in the way
+    of a scheduler that is starting. (A lock file left by a process on this machine that died is free.)"""
+    backend = make_url(url).get_backend_name()
+    if backend == "sqlite":
+        path = lock_file_for(url)
+        if path is None or not path.exists():
+            return None
+        try:
+            fd = os.open(path, os.O_RDONLY)
+        except OSError:
+            return None
+        try:
+            info = _read_info(fd)
+        finally:
+            os.close(fd)
+        pid = info.get("pid")
+        if not pid or (info.get("host") == socket.gethostname() and not pid_alive(int(pid))):
+            return None
+        return describe_holder(info)
+    if backend == "postgresql":
+        lock = PgAdvisoryLock(url)
+        try:
+            with lock.engine.connect() as conn:
+                db, schema = conn.execute(text("SELECT current_database(), current_schema()")).one()
+                lock.key = zlib.crc32(f"{db}/{schema}".encode()) & 0x7FFFFFFF
+                held = conn.execute(
+                    text("SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted AND classid = :a "
+                         "AND objid = :b AND objsubid = 2"), {"a": ADVISORY_CLASS, "b": lock.key}).first()
+                return lock._holder(conn) if held else None
+        finally:
+            lock.engine.dispose()
+    return None
+
+
 class DatabaseUnreachable(RuntimeError):
     """The database could not be asked for the lock (it is down or restarting)."""
 

@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from runner.api import Robot
+from runner.control.presence import SchedulerPresence
 from runner.plugins import GROUP, add_robot_dirs, get_robot, load_robots
 from runner.scheduler.calendars import parse_closed_dates
 from runner.scheduler.trigger import NightlyTrigger
@@ -136,3 +137,9 @@ class PlannedSchedule:
 
     def next_runs(self, robot: str, n: int = 3) -> list[datetime]:
         return next_runs(self.settings, robot, n)
+
+    def presence(self) -> SchedulerPresence:
+        """No scheduler in this process; whether another one holds the database's scheduler lock."""
+        from runner.scheduler.lock import scheduler_holder
+
+        return SchedulerPresence(here=False, elsewhere=scheduler_holder(self.settings.database_url()))

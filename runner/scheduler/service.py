@@ -44,6 +44,8 @@ from apscheduler.schedulers.base import STATE_STOPPED, BaseScheduler
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
+from runner.control.pausing import is_paused
+from runner.control.presence import SchedulerPresence
 from runner.engine import AlreadyRunning, run_robot
 from runner.ledger.db import open_database
 from runner.ledger.models import Run
@@ -51,7 +53,7 @@ from runner.ledger.repo import Ledger, NightAlreadyRun
 from runner.redact import scrub_text
 from runner.scheduler import job as jobmod
 from runner.scheduler.calendars import closed_reason, is_open
-from runner.scheduler.catchup import catch_up, deadline_for
+from runner.scheduler.catchup import catch_up, deadline_for, due_fire_times
 from runner.scheduler.lock import DatabaseUnreachable, SchedulerLock, SchedulerLocked, acquire_scheduler_lock
 from runner.scheduler.notify import Notice, send, smtp_configured
 from runner.scheduler.plan import JOB_PREFIX, Plans, job_id, next_runs, plan_robots, robot_of, robot_plan
@@ -275,6 +277,80 @@ class NightScheduler:
         `Scheduler`, runner.web.scheduling)."""
         return next_runs(self.settings, robot, n, now=self.clock())
 
+    def presence(self) -> SchedulerPresence:
+        """This process runs a scheduler: whether it leads and whether it is stopping (the Drift page)."""
+        return SchedulerPresence(here=True, leading=self.leading.is_set(), stopping=self.stop_event.is_set())
+
+    # -- runs started by operations (the Drift page) -------------------------------------------------
+
+    #: How long `run_now` waits for the engine to take the robot's running run before it returns.
+    RUN_NOW_WAIT_SECONDS = 30.0
+
+    def run_now(self, robot: str, *, dry_run: bool = False, limit: int | None = None) -> str | None:
+        """Start a manual run of `robot` in this process, as `nattskift run` would; returns its run id as
+        soon as the engine holds the robot's running run (None if that took longer than
+        RUN_NOW_WAIT_SECONDS; the run goes on). Raises what the start raised (AlreadyRunning, a settings
+        error). The run gets this scheduler's stop event: shutting down stops it gracefully."""
+        if self.stop_event.is_set():
+            raise RuntimeError("the scheduler is shutting down")
+        started = threading.Event()
+        box: dict[str, Any] = {}
+
+        def progress(event: str, **data: Any) -> None:
+            if event == "started":
+                box["run_id"] = data["run_id"]
+                started.set()
+
+        def body() -> None:
+            try:
+                summary = self.run_fn(self.settings, robot, dry_run=dry_run, limit=limit, trigger="manual",
+                                      stop_event=self.stop_event, progress=progress)
+                box.setdefault("run_id", summary.id)
+                log.info("scheduler.run_now_finished", robot=robot, run_id=summary.id, status=summary.status)
+            except BaseException as exc:  # handed to the caller while it waits; logged when it no longer does
+                box["error"] = exc
+                if started.is_set():
+                    log.error("scheduler.run_now_failed", robot=robot, error=type(exc).__name__)
+
+        self._launch(body, f"nattskift-run-now-{robot}", started)
+        started.wait(self.RUN_NOW_WAIT_SECONDS)
+        if "run_id" in box:
+            return box["run_id"]
+        if "error" in box:
+            raise box["error"]
+        return None
+
+    def catch_up_paused(self, robot: str, since: datetime) -> datetime | None:
+        """After a pause, when operations ask for it: run the latest night that fell due since `since` and is
+        still within the robot's grace time (the nightly checks apply: calendar, deadline, a night already
+        run). Returns that night's time, or None when there is none to catch up."""
+        plan = robot_plan(self.settings, robot)
+        trigger = plan.trigger()
+        now = self.clock()
+        first = trigger.get_next_fire_time(None, since)
+        due = due_fire_times(trigger, first, now) if first is not None else []
+        if not due or now - due[-1] > plan.grace:
+            return None
+        fire = due[-1]
+        self._launch(lambda: self.run_scheduled(robot, fire), f"nattskift-catch-up-{robot}", threading.Event())
+        return fire
+
+    def _launch(self, body: Callable[[], Any], name: str, started: threading.Event) -> None:
+        """Run `body` in its own thread, counted as a run in flight (shutdown waits for it)."""
+        with self._inflight_cv:
+            self._inflight += 1
+
+        def target() -> None:
+            try:
+                body()
+            finally:
+                started.set()
+                with self._inflight_cv:
+                    self._inflight -= 1
+                    self._inflight_cv.notify_all()
+
+        threading.Thread(target=target, name=name, daemon=True).start()
+
     def reload(self, settings: Settings) -> SyncResult | None:
         """Use new settings from now on: jobs are updated (only what changed), the next runs use them. A
         standby only keeps the settings: the jobs are the leader's, and are synced when it leads."""
@@ -441,6 +517,9 @@ class NightScheduler:
         if not settings.robot_config(robot).enabled:
             log.info("scheduler.skip_disabled")
             return None
+        if is_paused(self.ledger.sessions, robot):  # operations paused it (the Drift page, `nattskift pause`)
+            log.info("scheduler.skip_paused", scheduled_for=local.isoformat())
+            return None
         plan = robot_plan(settings, robot)
         if not is_open(local.date(), plan.calendar, plan.closed_dates):
             log.info("scheduler.skip_closed_day", date=local.date().isoformat(),
@@ -579,7 +658,14 @@ class NightScheduler:
         return False
 
     def _record_missed(self, robot: str, times: list[datetime], reason: Callable[[datetime], str], more: int = 0) -> None:
-        """Record each fire time as a `missed` run (once), log it, and mail operations one message."""
+        """Record each fire time as a `missed` run (once), log it, and mail operations one message. A paused
+        robot's nights are not missed: operations chose to skip them."""
+        try:
+            if is_paused(self.ledger.sessions, robot):
+                log.info("scheduler.skip_paused", count=len(times) + more)
+                return
+        except SQLAlchemyError:
+            pass  # the ledger is away: recording below fails too, and says so
         recorded: list[datetime] = []
         reasons: list[str] = []
         for t in times:

@@ -23,6 +23,7 @@ from runner.ledger.db import open_database
 from runner.settings import Settings
 from runner.web.deps import CsrfFailed, Forbidden, LoginRequired, NotFound, WebState, load_secret, render
 from runner.web.routes_auth import router as auth_router
+from runner.web.routes_drift import router as drift_router
 from runner.web.routes_monitoring import router as monitoring_router
 from runner.web.routes_pages import router as pages_router
 from runner.web.scheduling import Scheduler
@@ -63,6 +64,7 @@ def create_app(
     app.include_router(auth_router)
     app.include_router(pages_router)
     app.include_router(monitoring_router)
+    app.include_router(drift_router)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
 
     @app.middleware("http")

@@ -9,11 +9,12 @@ from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
 
-from runner.api import COUNT_LABELS_SV
+from runner.api import STATUS_LABELS_SV, Status
 from runner.swedish import NBSP, count, number  # noqa: F401  (the pages' filters take them from here)
 
 
-STATUS_LABELS: dict[str, str] = COUNT_LABELS_SV
+STATUS_LABELS: dict[str, str] = {s.value: label for s, label in STATUS_LABELS_SV.items()}
+STATUS_LABELS["not_reached"] = "Inte behandlat"
 
 RUN_STATUS_LABELS = {
     "running": "Pågår",
@@ -40,6 +41,12 @@ AUDIT_ACTION_LABELS = {
     "login_locked": "Inloggning spärrad tillfälligt",
     "logout": "Loggade ut",
     "forbidden": "Nekades åtkomst",
+    "control_run_now": "Startade en körning (Drift)",
+    "control_pause": "Pausade en robot (Drift)",
+    "control_resume": "Återupptog en robot (Drift)",
+    "control_stop": "Stoppade en körning (Drift)",
+    "control_retry": "Köade om misslyckade ärenden (Drift)",
+    "control_refused": "Nekades en åtgärd i Drift",
 }
 
 
@@ -94,6 +101,10 @@ def run_status_label(status: str | None) -> str:
     return RUN_STATUS_LABELS.get(status or "", status or "–")
 
 
+def is_status(value: str) -> bool:
+    return value in {s.value for s in Status} or value == "not_reached"
+
+
 _WEEKDAYS = ["söndag", "måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag"]
 
 
@@ -133,3 +144,19 @@ def _days_in_words(dow: str) -> str | None:
         else:
             return None
     return "på " + (", ".join(names[:-1]) + " och " + names[-1] if len(names) > 1 else names[0])
+
+
+def schedule_in_words(cron: str | None, calendar: str = "every_day", closed_dates: int = 0) -> str:
+    """A robot's schedule and calendar together: "varje arbetsdag kl. 01:30", "måndag–fredag kl. 02:00,
+    bara arbetsdagar", with ", utom 2 stängda dagar" for its extra closed dates."""
+    words = cron_in_words(cron)
+    if calendar == "working_days":
+        for days in ("varje dag ", "måndag–fredag "):
+            if words.startswith(days):
+                words = "varje arbetsdag " + words.removeprefix(days)
+                break
+        else:
+            words += ", bara arbetsdagar"
+    if closed_dates:
+        words += f", utom {count(closed_dates, 'stängd dag', 'stängda dagar')}"
+    return words

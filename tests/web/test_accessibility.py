@@ -61,6 +61,7 @@ def _pages(live: Live) -> list[str]:
         f"/fall/{d.items['r_fail']}",  # a technical failure, with its screenshot
         f"/fall/{d.items['r_history']}",
         "/granskningslogg",
+        "/drift",
     ]
 
 

@@ -160,3 +160,21 @@ def test_healthz_answers_without_login_and_says_when_the_ledger_is_gone(tmp_path
             moved.rename(db)
         assert down.status_code == 503 and down.json() == {"status": "unavailable", "database": "unreachable"}
         assert client.get("/healthz").status_code == 200
+
+
+def test_the_example_alerts_use_metrics_the_app_exports(tmp_path: Path) -> None:
+    """docs/monitoring/nattskift-alerts.yml names only metrics (and labels) that a scrape has."""
+    import re
+
+    rules = (Path(__file__).resolve().parents[2] / "docs" / "monitoring" / "nattskift-alerts.yml").read_text("utf-8")
+    settings = _settings(tmp_path, token=TOKEN)
+    _night(settings)
+    with TestClient(create_app(settings)) as client:
+        scraped = _scrape(client, authorization=f"Bearer {TOKEN}")
+    exported = {name for name, _ in scraped}
+    used = set(re.findall(r"\bnattskift_[a-z_]+", rules))
+    assert used and used <= exported, used - exported
+    assert {"NattskiftRobotNotSucceeded", "NattskiftStoppedOnBreaker", "NattskiftFailedItemsLeft"} <= set(
+        re.findall(r"alert: (\w+)", rules))
+    # the breaker alert fires on the night above: ronney's latest run stopped on the breaker
+    assert scraped[("nattskift_breaker_open", (("robot", "ronney"),))] == 1

@@ -25,14 +25,18 @@ METRICS_TOKEN = "matris-token-for-metrics"
 
 GLOBAL = [  # (method, route): answers that do not depend on a robot
     ("GET", "/login"), ("POST", "/logout"), ("GET", "/"), ("GET", "/korningar"), ("GET", "/granskningslogg"),
-    ("GET", "/healthz"), ("GET", "/metrics"),
+    ("GET", "/healthz"), ("GET", "/metrics"), ("GET", "/drift"),
 ]
 PER_ROBOT = [
     ("GET", "/korningar/{run_id}"), ("GET", "/korningar/{run_id}/rapport.{fmt}"), ("GET", "/fall/{item_id}"),
     ("POST", "/fall/{item_id}/hanterad"), ("GET", "/fall/{item_id}/artefakt/{outcome_id}/{index}"),
 ]
 #: Routes checked elsewhere, with where.
-ELSEWHERE = {("POST", "/login"): "the login form: tests/web/test_security.py, tests/web/test_access.py"}
+DRIFT_ACTIONS = "the Drift page's actions (they change the night): tests/web/test_drift.py, staff 403 included"
+ELSEWHERE = {("POST", "/login"): "the login form: tests/web/test_security.py, tests/web/test_access.py",
+             **{("POST", route): DRIFT_ACTIONS for route in (
+                 "/drift/{robot}/kor", "/drift/{robot}/pausa", "/drift/{robot}/ateruppta",
+                 "/drift/korningar/{run_id}/stoppa", "/drift/korningar/{run_id}/forsok-igen")}}
 #: What a 200 (or 303 for the form) writes to the audit log.
 AUDITED = {"/korningar/{run_id}": "view_run", "/korningar/{run_id}/rapport.{fmt}": "export_report",
            "/fall/{item_id}": "view_case", "/fall/{item_id}/hanterad": "mark_handled",
@@ -53,6 +57,8 @@ def expected(method: str, route: str, role: str, robot: str | None) -> int:
         return 200
     if route == "/granskningslogg":
         return 200 if role == "admin" else 403
+    if route == "/drift":
+        return 200 if role in ("admin", "operations") else 403
     reads_cases = role == "admin" or role == f"staff:{robot}"
     if role.startswith("staff:") and not reads_cases:
         return 404  # another unit's cases and runs do not exist for it

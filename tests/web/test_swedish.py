@@ -45,3 +45,20 @@ def test_ronneys_housing_cap_for_one_person_says_one_person() -> None:
 )
 def test_cron_strings_in_words(cron, words) -> None:
     assert cron_in_words(cron) == words.replace("kl. ", f"kl.{NBSP}")
+
+
+@pytest.mark.parametrize(
+    ("cron", "calendar", "closed", "words"),
+    [
+        ("30 1 * * *", "working_days", 0, "varje arbetsdag kl. 01:30"),
+        ("0 2 * * 1-5", "working_days", 0, "varje arbetsdag kl. 02:00"),
+        ("0 3 * * 6,0", "working_days", 0, "på lördagar och söndagar kl. 03:00, bara arbetsdagar"),
+        ("30 1 * * *", "every_day", 2, "varje dag kl. 01:30, utom 2 stängda dagar"),
+        ("30 1 * * *", "working_days", 1, "varje arbetsdag kl. 01:30, utom 1 stängd dag"),
+    ],
+)
+def test_schedule_and_calendar_in_words(cron, calendar, closed, words) -> None:
+    from runner.web.format import schedule_in_words
+
+    assert schedule_in_words(cron, calendar, closed) == words.replace("kl. ", f"kl.{NBSP}").replace(
+        f"{closed} st", f"{closed}{NBSP}st")
