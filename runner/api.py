@@ -61,6 +61,13 @@ STATUS_LABELS_SV: dict[Status, str] = {
     Status.failed: "Tekniskt fel",
 }
 
+#: A run's count of the items it fetched or claimed but did not finish (not a Status: no outcome).
+NOT_REACHED = "not_reached"
+
+#: The Swedish label of every count a run has (each status, and the items not reached): the one place
+#: the CLI, the web pages, the exported report and the operations notices take them from.
+COUNT_LABELS_SV: dict[str, str] = {**{s.value: label for s, label in STATUS_LABELS_SV.items()}, NOT_REACHED: "Inte behandlat"}
+
 
 class Severity(str, enum.Enum):
     info = "info"

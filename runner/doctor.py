@@ -12,8 +12,17 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from playwright.async_api import async_playwright
+from sqlalchemy.engine import make_url
 
-from runner.settings import Settings, SystemSettings
+from runner.api import LoginFailedError, PageChangedError
+from runner.browser import BrowserNotFound, launch, resolve_browser
+from runner.engine import run_coroutine
+from runner.engine.context import WorkerContext
+from runner.failure_text import technical_detail
+from runner.ledger.db import open_database
+from runner.plugins import discover
+from runner.settings import Settings, SettingsError, SystemSettings, validate_robot_settings
 
 
 @dataclass(frozen=True)
@@ -24,10 +33,6 @@ class Check:
 
 
 def check_database(settings: Settings) -> Check:
-    from sqlalchemy.engine import make_url
-
-    from runner.ledger.db import open_database
-
     url = settings.database_url()
     shown = make_url(url).render_as_string(hide_password=True)
     try:
@@ -40,9 +45,6 @@ def check_database(settings: Settings) -> Check:
 
 
 def check_robots(settings: Settings) -> Iterator[Check]:
-    from runner.plugins import discover
-    from runner.settings import SettingsError, validate_robot_settings
-
     robots, broken = discover()
     for name, message in broken.items():
         yield Check(f"robot {name}", False, message)
@@ -78,10 +80,6 @@ def check_api_system(name: str, system: SystemSettings) -> Check:
 
 async def _browser_checks(settings: Settings, users: dict[str, Any]) -> list[Check]:
     """Start the browser, then open and log in to each web system, as the night would."""
-    from playwright.async_api import async_playwright
-
-    from runner.browser import BrowserNotFound, launch, resolve_browser
-
     checks: list[Check] = []
     async with async_playwright() as pw:
         try:
@@ -105,9 +103,6 @@ async def _browser_checks(settings: Settings, users: dict[str, Any]) -> list[Che
 
 async def _check_web_system(settings: Settings, browser: Any, name: str, system: SystemSettings, robot_cls: Any) -> Check:
     """Step 1: the system's address answers; step 2: the robot's login with its account (read-only)."""
-    from runner.api import LoginFailedError, PageChangedError
-    from runner.failure_text import technical_detail
-
     label = f"system {name}"
     context = await browser.new_context(locale="sv-SE", timezone_id=settings.timezone)
     context.set_default_timeout(settings.browser.timeout_ms)
@@ -141,8 +136,6 @@ async def _check_web_system(settings: Settings, browser: Any, name: str, system:
 
 def _doctor_context(settings: Settings, robot_cls: Any, browser: Any) -> Any:
     """The context a robot's `login` gets: a dry-run worker outside any run (it only reads settings)."""
-    from runner.engine.context import WorkerContext
-
     return WorkerContext(
         robot=robot_cls(),
         robot_settings=_robot_settings(settings, robot_cls),
@@ -157,8 +150,6 @@ def _doctor_context(settings: Settings, robot_cls: Any, browser: Any) -> Any:
 
 
 def _robot_settings(settings: Settings, robot_cls: Any) -> Any:
-    from runner.settings import SettingsError, validate_robot_settings
-
     try:
         return validate_robot_settings(robot_cls.Settings, robot_cls.name, settings.robot_config(robot_cls.name))
     except SettingsError:  # reported by check_robots; a login needs no robot setting
@@ -167,8 +158,6 @@ def _robot_settings(settings: Settings, robot_cls: Any) -> Any:
 
 def _robot_per_system(settings: Settings) -> dict[str, Any]:
     """For each system, an enabled installed robot that works in it (its `login` is the one tried)."""
-    from runner.plugins import discover
-
     robots, _ = discover()
     users: dict[str, Any] = {}
     for name, cls in robots.items():
@@ -179,8 +168,6 @@ def _robot_per_system(settings: Settings) -> dict[str, Any]:
 
 
 def run_checks(settings: Settings) -> Iterator[Check]:
-    from runner.engine import run_coroutine
-
     yield Check("settings", True, str(settings.config_file or "defaults and environment only"))
     browser, *web_systems = run_coroutine(lambda: _browser_checks(settings, _robot_per_system(settings)))
     yield browser

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import httpx
 
+from runner.api import SystemUnavailableError
 from runner.redact import scrub_text
 from runner.settings import SettingsError, SystemSettings
 
@@ -75,8 +76,6 @@ def _request_url(exc: BaseException) -> str | None:
 
 def what_happened_sv(exc: BaseException) -> str:
     """The failure in a caseworker's words, without the system's name: "svarade inte", …"""
-    from runner.api import SystemUnavailableError
-
     text = str(exc)
     name = type(exc).__name__
     if isinstance(exc, SettingsError):

@@ -16,12 +16,8 @@ from collections.abc import Iterable
 from importlib.metadata import entry_points
 from pathlib import Path
 
-from typing import TYPE_CHECKING
-
 from runner.api import Robot
-
-if TYPE_CHECKING:
-    from runner.settings import Settings
+from runner.settings import Settings, SettingsError, validate_robot_settings
 
 GROUP = "nattskift.robots"
 _extra: dict[str, type[Robot]] = {}
@@ -134,11 +130,9 @@ def get_robot(name: str) -> type[Robot]:
     raise RobotNotFound(f"no robot named {name!r} is installed (installed: {known})")
 
 
-def check_robot_settings(settings: "Settings") -> None:
+def check_robot_settings(settings: Settings) -> None:
     """Validate every `[robots.<name>]` table against its robot's own Settings model at start-up,
     so a misspelt key stops the program at once instead of at 01:30 in the night."""
-    from runner.settings import SettingsError, validate_robot_settings
-
     if not settings.robots:
         return  # no [robots.<name>] table to check: importing every robot would only cost start-up time
     robots, broken = discover()

@@ -4,5 +4,8 @@ Each module has `register(app)`. They share `runner.commands.common` (options, c
 Start-up speed: `nattskift --help` imports every command module, so they import nothing heavy (pydantic,
 SQLAlchemy, FastAPI, Playwright, the engine) at module level; each command imports what it needs when it
 runs. Those function-level imports are for start-up time only; none of them dodges an import cycle
-(tests/engine/test_import_graph.py checks that runner/ has none).
+(tests/architecture/test_import_graph.py checks that runner/ has none, counting imports inside functions).
+The other lazy imports in runner/, each for start-up time and commented where it is: the queue-mode
+dispatch in `runner.engine.core` (procrastinate), Alembic in `runner.ledger.db.migrate` (only when the
+ledger is behind).
 """

@@ -88,7 +88,7 @@ def summary_dict(summary: Any) -> dict[str, Any]:
 
 def print_summary(summary: Any) -> None:
     """A finished run for a person: how it ended and how many cases had each outcome."""
-    from runner.api import STATUS_LABELS_SV, Status
+    from runner.api import COUNT_LABELS_SV
 
     seconds = (summary.ended_at - summary.started_at).total_seconds()
     dry = " (provkörning)" if summary.dry_run else ""
@@ -99,12 +99,9 @@ def print_summary(summary: Any) -> None:
     if summary.detail:
         console.print(f"  detail: {escape(summary.detail)}", highlight=False)
     table = Table("status", "antal")
-    for status in Status:
-        n = summary.counts.get(status.value, 0)
-        if n:
-            table.add_row(f"{STATUS_LABELS_SV[status]} ({status.value})", str(n))
-    if summary.counts.get("not_reached"):
-        table.add_row("Inte hunnen (not_reached)", str(summary.counts["not_reached"]))
+    for status, label in COUNT_LABELS_SV.items():
+        if summary.counts.get(status):
+            table.add_row(f"{label} ({status})", str(summary.counts[status]))
     console.print(table)
 
 

@@ -459,6 +459,8 @@ class Engine:
         """Queue mode: a procrastinate job per unfinished item, worked by `nattskift worker` processes (and,
         with `workers.local`, by this process too); returns when every item of the run is done or the run
         stopped and its items in flight have finished."""
+        # Imported here, not at the top: procrastinate and psycopg are needed in queue mode only (start-up
+        # time of every other run); there is no import cycle behind it (tests/architecture).
         from runner.workers.dispatch import dispatch
 
         await dispatch(self, browser)

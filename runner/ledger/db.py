@@ -139,7 +139,3 @@ def close_database(url: str) -> None:
     with _lock:
         for key in [k for k in _open if k[0] == url]:
             _open.pop(key)[0].dispose()
-
-
-def has_ledger(engine: Engine) -> bool:
-    return inspect(engine).has_table("runs")

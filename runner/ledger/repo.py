@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from runner.api import Outcome as OutcomeModel
-from runner.api import Status, WorkItem
+from runner.api import NOT_REACHED, Status, WorkItem
 from runner.bidi import neutralise
 from runner.ledger.models import Item, Outcome, Run, UTCDateTime
 from runner.proc import known_dead, process_name, same_process, split_name
@@ -58,6 +58,28 @@ def not_reached_filter(run_id: str) -> list[Any]:
         Item.state != "done",
         ~exists().where(Outcome.item_id == Item.id, Outcome.run_id == run_id),
     ]
+
+
+def run_counts(s: Session, run: Run | str) -> dict[str, int]:
+    """Cases per status of a run, plus the items it left unprocessed (`not_reached`): the one count.
+
+    A later run takes over the items this one did not reach, so for a finished run (given as its row)
+    the number it left is the one recorded when it ended; a running run, or a run given by id, is
+    counted live (what `finish_run` records).
+    """
+    run_id = run if isinstance(run, str) else run.id
+    counts: Counter[str] = Counter()
+    for status, n in s.execute(
+        select(Outcome.status, func.count()).where(Outcome.run_id == run_id).group_by(Outcome.status)
+    ):
+        counts[status] = n
+    recorded = None if isinstance(run, str) or run.status == "running" else (run.counts or {}).get(NOT_REACHED)
+    left = recorded if recorded is not None else s.scalar(
+        select(func.count()).select_from(Item).where(*not_reached_filter(run_id))
+    )
+    if left:
+        counts[NOT_REACHED] = left
+    return dict(counts)
 
 
 def utcnow() -> datetime:
@@ -178,7 +200,7 @@ class Ledger:
                 update(Run)
                 .where(Run.id == run.id, Run.status == "running", Run.owner.is_not_distinct_from(run.owner),
                        Run.lease_until.is_not_distinct_from(run.lease_until))
-                .values(status="interrupted", reason=reason, ended_at=utcnow(), counts=dict(self._counts(s, run.id)))
+                .values(status="interrupted", reason=reason, ended_at=utcnow(), counts=run_counts(s, run.id))
             )
             return (res.rowcount or 0) == 1
 
@@ -275,19 +297,9 @@ class Ledger:
             return list(s.scalars(q))
 
     def run_counts(self, run_id: str) -> dict[str, int]:
+        """The run's counts as they are now (see `run_counts`)."""
         with self.sessions() as s:
-            return dict(self._counts(s, run_id))
-
-    def _counts(self, s: Session, run_id: str) -> Counter[str]:
-        counts: Counter[str] = Counter()
-        for status, n in s.execute(
-            select(Outcome.status, func.count()).where(Outcome.run_id == run_id).group_by(Outcome.status)
-        ):
-            counts[status] = n
-        left = s.scalar(select(func.count()).select_from(Item).where(*not_reached_filter(run_id)))
-        if left:
-            counts["not_reached"] = left
-        return counts
+            return run_counts(s, run_id)
 
     # -- items -----------------------------------------------------------------------------------
 

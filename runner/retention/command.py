@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from runner.commands.common import ConfigOpt, JsonOpt, console, print_json, settings_or_exit
@@ -50,7 +51,7 @@ def print_report(report: Report, tz: Any) -> None:
     table = Table("robot", "cases", "outcomes", "comments", "robot reports", "kept: not handled",
                   title=f"Ledger: personal data {verb}")
     for robot, r in sorted(report.robots.items()):
-        table.add_row(robot, str(r.cases), str(r.outcomes), str(r.comments), str(r.reports),
+        table.add_row(escape(robot), str(r.cases), str(r.outcomes), str(r.comments), str(r.reports),
                       f"[yellow]{r.kept}[/yellow]" if r.kept else "0")
     if report.robots:
         console.print(table)
@@ -70,8 +71,8 @@ def print_report(report: Report, tz: Any) -> None:
     kept = Table("robot", "case", "status", "since", "kept because",
                  title=f"Kept, past their time but not handled: {len(report.kept)} (ask staff to handle them)")
     for k in report.kept[:KEPT_SHOWN]:
-        kept.add_row(k.robot, f"/fall/{k.item_id}", k.status or "-", k.since.astimezone(tz).strftime("%Y-%m-%d"),
-                     k.reason)
+        kept.add_row(escape(k.robot), f"/fall/{k.item_id}", escape(k.status or "-"), k.since.astimezone(tz).strftime("%Y-%m-%d"),
+                     escape(k.reason))
     console.print(kept)
     if len(report.kept) > KEPT_SHOWN:
         console.print(f"… and {len(report.kept) - KEPT_SHOWN} more (--json lists every one)", highlight=False)

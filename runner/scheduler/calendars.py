@@ -11,14 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 from functools import lru_cache
-from typing import Literal
 
 import holidays
 from holidays.constants import DE_FACTO, PUBLIC
 
 from runner.settings import SettingsError
 
-CalendarName = Literal["every_day", "working_days"]
 CALENDARS: tuple[str, ...] = ("every_day", "working_days")
 
 

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 import structlog
 
+from runner.api import COUNT_LABELS_SV
 from runner.settings import Settings
 
 log = structlog.get_logger(__name__)
@@ -29,14 +30,6 @@ STATUS_SV = {
     "missed": "missades",
 }
 
-COUNT_LABELS_SV = {
-    "prepared": "förberedda",
-    "needs_attention": "behöver åtgärd",
-    "waiting": "väntar",
-    "skipped": "hoppade över",
-    "failed": "misslyckade",
-    "not_reached": "inte hunna",
-}
 
 
 @dataclass
@@ -75,7 +68,7 @@ def compose(settings: Settings, notice: Notice, tz: ZoneInfo) -> EmailMessage:
         lines.append(f"Orsak: {notice.reason}")
     if notice.run_id:
         lines.append(f"Körning: {notice.run_id}")
-    counted = [f"{COUNT_LABELS_SV.get(k, k)} {v}" for k, v in sorted(notice.counts.items()) if v]
+    counted = [f"{label} {notice.counts[k]}" for k, label in COUNT_LABELS_SV.items() if notice.counts.get(k)]
     if counted:
         lines.append("Ärenden: " + ", ".join(counted))
     lines.append("")

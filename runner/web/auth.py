@@ -19,6 +19,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from runner.ledger.models import User
+from runner.web.sessions import end_user_sessions
 
 ROLE = re.compile(r"^(admin|operations|staff:[a-z][a-z0-9_-]{0,63})$")
 USERNAME = re.compile(r"^[A-Za-z0-9._@-]{2,128}$")
@@ -132,8 +133,6 @@ def get_user(s: Session, username: str) -> User | None:
 
 def remove_user(sessions: sessionmaker[Session], username: str) -> bool:
     """Delete the account and end its web sessions at once. Its audit entries and reviews stay."""
-    from runner.web.sessions import end_user_sessions
-
     with sessions.begin() as s:
         removed = s.execute(delete(User).where(User.username == username)).rowcount
     if removed:

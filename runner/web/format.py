@@ -9,12 +9,11 @@ from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
 
-from runner.api import STATUS_LABELS_SV, Status
+from runner.api import COUNT_LABELS_SV
 from runner.swedish import NBSP, count, number  # noqa: F401  (the pages' filters take them from here)
 
 
-STATUS_LABELS: dict[str, str] = {s.value: label for s, label in STATUS_LABELS_SV.items()}
-STATUS_LABELS["not_reached"] = "Inte behandlat"
+STATUS_LABELS: dict[str, str] = COUNT_LABELS_SV
 
 RUN_STATUS_LABELS = {
     "running": "Pågår",
@@ -99,10 +98,6 @@ def status_label(status: str | None) -> str:
 
 def run_status_label(status: str | None) -> str:
     return RUN_STATUS_LABELS.get(status or "", status or "–")
-
-
-def is_status(value: str) -> bool:
-    return value in {s.value for s in Status} or value == "not_reached"
 
 
 _WEEKDAYS = ["söndag", "måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag"]

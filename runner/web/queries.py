@@ -10,12 +10,12 @@ from typing import Any
 from sqlalchemy import and_, case, exists, func, select, true
 from sqlalchemy.orm import Session, aliased
 
+from runner.api import NOT_REACHED  # noqa: F401  (the pages take it from here)
 from runner.ledger.models import AuditEntry, Item, Outcome, Review, Run
-from runner.ledger.repo import not_reached_filter
+from runner.ledger.repo import not_reached_filter, run_counts  # noqa: F401  (run_counts: as above)
 
 #: Statuses in the order a morning reader wants them: what needs a person first.
 STATUS_ORDER = ["needs_attention", "failed", "waiting", "prepared", "skipped"]
-NOT_REACHED = "not_reached"
 #: Outcomes that count as staff time saved: only cases the robot prepared all the way. A case that still
 #: needs a caseworker, waits, failed or had nothing to do saved nobody a known amount of time.
 SAVED_STATUSES = ("prepared",)
@@ -68,27 +68,6 @@ class RobotNight:
     @property
     def failures(self) -> int:
         return self.counts.get("failed", 0)
-
-
-def run_counts(s: Session, run: Run | str) -> dict[str, int]:
-    """Cases per status of a run, plus items it left unprocessed (`not_reached`).
-
-    A later run takes over the items this one did not reach, so for a finished run the number it left is
-    the one recorded when it ended; only a running run's number is counted live.
-    """
-    run_id = run if isinstance(run, str) else run.id
-    counts: Counter[str] = Counter()
-    for status, n in s.execute(
-        select(Outcome.status, func.count()).where(Outcome.run_id == run_id).group_by(Outcome.status)
-    ):
-        counts[status] = n
-    recorded = None if isinstance(run, str) or run.status == "running" else (run.counts or {}).get(NOT_REACHED)
-    left = recorded if recorded is not None else s.scalar(
-        select(func.count()).select_from(Item).where(*not_reached_filter(run_id))
-    )
-    if left:
-        counts[NOT_REACHED] = left
-    return dict(counts)
 
 
 def saved(counts: dict[str, int], minutes_per_case: float) -> tuple[int, float]:

@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING
 import structlog
 from playwright.async_api import Browser
 
+from runner.ledger.db import open_database
 from runner.workers import queue as q
+from runner.workers.worker import RobotWorker
 
 if TYPE_CHECKING:
     from runner.engine.core import Engine
@@ -28,9 +30,6 @@ WATCH_SECONDS = 2.0
 
 
 async def dispatch(engine: Engine, browser: Browser) -> None:
-    from runner.ledger.db import open_database
-    from runner.workers.worker import RobotWorker
-
     url = engine.settings.database_url()
     q.ensure_schema(open_database(url)[0])
     app = q.make_app(url)

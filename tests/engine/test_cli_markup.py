@@ -107,3 +107,18 @@ def test_a_run_summary_prints_its_reason_and_detail_literally(capsys):
     print_summary(summary)
     printed = capsys.readouterr().out
     assert "[bold]run[/]" in printed and REASON in printed and "[/] stängd" in printed
+
+
+def test_a_run_summary_labels_each_count_as_the_morning_report_does(capsys):
+    """One Swedish label per status, `not_reached` included (it was "Inte hunnen" here, "Inte behandlat"
+    on the web)."""
+    from runner.web.format import status_label
+
+    started = datetime(2026, 12, 2, 1, 0, tzinfo=UTC)
+    counts = {"prepared": 3, "needs_attention": 2, "waiting": 1, "skipped": 4, "failed": 5, "not_reached": 6}
+    print_summary(SimpleNamespace(robot="tiny", id="r1", dry_run=False, status="interrupted", reason=None, detail=None,
+                                  counts=counts, started_at=started, ended_at=started))
+    printed = capsys.readouterr().out
+    for status, n in counts.items():
+        assert f"{status_label(status)} ({status})" in printed and str(n) in printed
+    assert "Inte behandlat (not_reached)" in printed
