@@ -31,7 +31,7 @@ def gallra(
     """Gallring: remove the personal data past its time (the retention settings; docs/operations.md).
 
     Cases staff have not handled are never removed: they are listed."""
-    from runner.retention.gallring import gallra as run_gallring
+    from runner.retention.gallring import gallra as run_gallring  # the ledger: not at --help's start-up
 
     settings = settings_or_exit(config)
     report = run_gallring(settings, dry_run=dry_run, trigger="command")

@@ -15,6 +15,8 @@ import structlog
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.triggers.cron import CronTrigger
 
+from runner.retention.gallring import gallra
+from runner.scheduler.job import NotInScheduler, active
 from runner.settings import Settings
 
 JOB_ID = "gallring"
@@ -30,9 +32,6 @@ def trigger_for(settings: Settings) -> CronTrigger:
 
 def scheduled_gallring() -> dict[str, Any]:
     """APScheduler's job: one gallring pass with the settings of the scheduler that fires it."""
-    from runner.retention.gallring import gallra
-    from runner.scheduler.job import NotInScheduler, active
-
     scheduler = active()
     if scheduler is None:
         raise NotInScheduler("the gallring job runs only inside `nattskift schedule` or `nattskift serve`")

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from runner.ledger.models import AuditEntry, Item, Outcome, Review, Run
 from runner.retention.policy import ROBOTS_OWN, Policy
+from runner.web.sessions import web_sessions
 
 CHUNK = 500
 PURGED_TITLE = "(gallrad)"
@@ -218,16 +219,12 @@ def remove_audit(sessions: sessionmaker[Session], now: datetime, days: int) -> i
 
 def _ended_sessions(now: datetime, days: int, idle: timedelta, lifetime: timedelta) -> Any:
     """Sessions that ended (idle or at the end of their lifetime) more than `days` ago."""
-    from runner.web.sessions import web_sessions
-
     keep = timedelta(days=days)
     c = web_sessions.c
     return (c.last_seen_at < now - idle - keep) | (c.created_at < now - lifetime - keep)
 
 
 def sessions_to_remove(s: Session, now: datetime, days: int, idle: timedelta, lifetime: timedelta) -> int:
-    from runner.web.sessions import web_sessions
-
     return s.scalar(
         select(func.count()).select_from(web_sessions).where(_ended_sessions(now, days, idle, lifetime))
     ) or 0
@@ -235,8 +232,6 @@ def sessions_to_remove(s: Session, now: datetime, days: int, idle: timedelta, li
 
 def remove_sessions(sessions: sessionmaker[Session], now: datetime, days: int, idle: timedelta,
                     lifetime: timedelta) -> int:
-    from runner.web.sessions import web_sessions
-
     with sessions.begin() as s:
         return s.execute(delete(web_sessions).where(_ended_sessions(now, days, idle, lifetime))).rowcount or 0
 

@@ -72,7 +72,7 @@ class RetentionSettings(BaseModel):
     @field_validator("schedule")
     @classmethod
     def _cron(cls, v: str) -> str:
-        from apscheduler.triggers.cron import CronTrigger
+        from apscheduler.triggers.cron import CronTrigger  # here: every command reads the settings at start-up
 
         if len(v.split()) != CRON_FIELDS:
             raise ValueError("must be a cron expression with five fields, e.g. '30 18 * * *'")

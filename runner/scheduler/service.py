@@ -51,6 +51,7 @@ from runner.ledger.db import open_database
 from runner.ledger.models import Run
 from runner.ledger.repo import Ledger, NightAlreadyRun
 from runner.redact import scrub_text
+from runner.retention.job import sync_job
 from runner.scheduler import job as jobmod
 from runner.scheduler.calendars import closed_reason, is_open
 from runner.scheduler.catchup import catch_up, deadline_for, due_fire_times
@@ -437,9 +438,7 @@ class NightScheduler:
             self.scheduler.remove_job(jid)
             result.removed.append(name)
             log.info("scheduler.job_removed", robot=name, disabled=name in plans.disabled)
-        from runner.retention.job import sync_job  # gallring, the one job that is not a robot's night
-
-        sync_job(self.scheduler, self.settings, now)
+        sync_job(self.scheduler, self.settings, now)  # gallring, the one job that is not a robot's night
         return result
 
     # -- due fire times (called by NightExecutor) ----------------------------------------------------
