@@ -30,8 +30,8 @@ from runner.ledger.repo import Ledger
 from runner.control.pausing import control_of, set_paused
 from runner.control.presence import HasPresence, RunningScheduler
 from runner.settings import Settings
+from runner.web.format import run_status_label
 
-RUN_LABELS = {"completed": "klar", "interrupted": "avbruten", "failed": "misslyckades", "missed": "missad"}
 
 
 class Refused(Exception):
@@ -85,7 +85,7 @@ class Control:
 
     def run_now(self, who: Operator, robot: str, *, dry_run: bool = False, limit: int | None = None) -> str | None:
         """Start a manual run of `robot` here; its run id (None: still starting)."""
-        from runner.engine import AlreadyRunning
+        from runner.engine import AlreadyRunning  # here, for start-up time: the engine brings Playwright
 
         target = f"robot:{robot}"
         self._known(who, "run_now", robot)
@@ -143,7 +143,7 @@ class Control:
         """Ask the running run to stop gracefully; returns the run as it was."""
         run, target = self._run(who, "stop", run_id)
         if run.status != "running":
-            raise self.refuse(who, "stop", target, f"Körningen pågår inte längre (den är {RUN_LABELS.get(run.status, run.status)}).")
+            raise self.refuse(who, "stop", target, f"Körningen pågår inte längre (status: {run_status_label(run.status)}).")
         if run.stop_reason:
             raise self.refuse(who, "stop", target, f"Körningen har redan ombetts att stoppa: {run.stop_reason}")
         self.ledger.request_run_stop(run.id, f"Körningen stoppades av driften ({who.username})")

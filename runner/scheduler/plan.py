@@ -11,6 +11,7 @@ from runner.api import Robot
 from runner.control.presence import SchedulerPresence
 from runner.plugins import GROUP, add_robot_dirs, get_robot, load_robots
 from runner.scheduler.calendars import parse_closed_dates
+from runner.scheduler.lock import scheduler_holder
 from runner.scheduler.trigger import NightlyTrigger
 from runner.settings import Settings, SettingsError
 
@@ -140,6 +141,4 @@ class PlannedSchedule:
 
     def presence(self) -> SchedulerPresence:
         """No scheduler in this process; whether another one holds the database's scheduler lock."""
-        from runner.scheduler.lock import scheduler_holder
-
         return SchedulerPresence(here=False, elsewhere=scheduler_holder(self.settings.database_url()))

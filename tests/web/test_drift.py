@@ -233,7 +233,7 @@ def test_stop_leaves_the_items_resumable_and_the_page_runs_them_again(page: Page
     # stopping it again is refused with the reason
     csrf = page.locator("input[name=csrf_token]").first.get_attribute("value") or ""
     twice = page.request.post(f"{room.url}/drift/korningar/{run_id}/stoppa", form={"csrf_token": csrf})
-    assert twice.status == 409 and "Körningen pågår inte längre (den är avbruten)." in twice.text()
+    assert twice.status == 409 and "Körningen pågår inte längre (status: Avbruten)." in twice.text()
     room.server.state.latency = 0
     page.goto(room.url + "/drift")
     _robot(page).get_by_role("button", name="Kör Tiny nu").click()
