@@ -5,16 +5,17 @@ from __future__ import annotations
 import asyncio
 import signal
 import threading
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterable
 from datetime import datetime
 from typing import Any, TypeVar
 
 from runner.engine.core import AlreadyRunning, Engine, LedgerUnavailable, ProgressCallback, RunSummary
+from runner.engine.observers import Observer
 from runner.ledger.repo import NightAlreadyRun
 from runner.plugins import add_robot_dirs, get_robot
 from runner.settings import Settings
 
-__all__ = ["AlreadyRunning", "Engine", "LedgerUnavailable", "NightAlreadyRun", "RunSummary", "run_coroutine", "run_robot"]
+__all__ = ["AlreadyRunning", "Engine", "LedgerUnavailable", "NightAlreadyRun", "Observer", "RunSummary", "run_coroutine", "run_robot"]
 T = TypeVar("T")
 
 
@@ -30,8 +31,11 @@ def run_robot(
     deadline: datetime | None = None,
     stop_event: threading.Event | None = None,
     progress: ProgressCallback | None = None,
+    observers: Iterable[Observer] = (),
 ) -> RunSummary:
     """Run one robot to the end (synchronously, in its own event loop).
+
+    `observers` get the run's hooks (items, browser contexts, request timings: runner.engine.observers).
 
     In the main thread SIGINT and SIGTERM stop it gracefully: items in flight finish, the rest stay for
     the next run. Elsewhere (a scheduler thread) set `stop_event` instead.
@@ -48,6 +52,7 @@ def run_robot(
         deadline=deadline,
         stop_event=stop_event,
         progress=progress,
+        observers=observers,
     )
 
     async def main() -> RunSummary:

@@ -16,6 +16,7 @@ from pydantic import BaseModel
 
 from runner.api import Robot, WorkItem, http_status
 from runner.engine.locks import RobotLocks
+from runner.engine.observers import Observers
 from runner.engine.retry import READ_ONLY_KEY, RetryingTransport, goto_with_retry
 from runner.ledger.models import Item
 from runner.ledger.repo import LeaseLost, Ledger
@@ -83,6 +84,7 @@ class WorkerContext:
         artifacts_root: Path,
         locks: RobotLocks | None = None,
         fence: Fence | None = None,
+        observers: Observers | None = None,
     ) -> None:
         self.robot = robot
         self.settings = robot_settings
@@ -107,6 +109,7 @@ class WorkerContext:
         self._logged_in: set[str] = set()  # systems logged in within the current context
         self._locks = locks or RobotLocks(robot.name)
         self._fence = fence
+        self.observers = observers or Observers()
         self.row: Item | None = None  # the ledger row of the item in hand, with this worker's lease
         self.lease_lost = False  # set when the lease on the item in hand is found taken over
 
@@ -139,6 +142,7 @@ class WorkerContext:
             self._context.set_default_navigation_timeout(bs.navigation_timeout_ms)
             if self._fence is not None:
                 await self._context.route("**/*", self._fence_route)
+            self.observers.context_created(self.worker, self._context)
             if self._attempt_title is not None:
                 await self._start_chunk()
         return self._context
@@ -235,7 +239,9 @@ class WorkerContext:
         if client is None or client.is_closed:
             bs = self.app_settings.browser
             transport = RetryingTransport(self.read_retries, bs.read_retry_backoff_seconds)
-            hooks = {"request": [self._fence_http]} if self._fence is not None else {}
+            hooks = self.observers.http_hooks(self.worker, system)
+            if self._fence is not None:
+                hooks["request"] = [self._fence_http, *hooks.get("request", [])]
             client = httpx.AsyncClient(base_url=self.system(system).url, timeout=30.0, transport=transport,
                                        event_hooks=hooks)
             self._http[system] = client

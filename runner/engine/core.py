@@ -23,7 +23,7 @@ import contextlib
 import socket
 import threading
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -49,6 +49,7 @@ from runner.api import (
 from runner.browser import PAIRED_MAJOR, launch, major_version
 from runner.engine.context import FETCH_WORKER, WorkerContext
 from runner.engine.locks import RobotLocks
+from runner.engine.observers import Observer, Observers
 from runner.failure_text import failed_case_summary, fetch_failed_reason, log_fields, technical_detail
 from runner.ledger.db import open_database
 from runner.ledger.models import Item, Run
@@ -123,6 +124,7 @@ class Engine:
         deadline: datetime | None = None,
         stop_event: threading.Event | None = None,
         progress: ProgressCallback | None = None,
+        observers: Iterable[Observer] = (),
     ) -> None:
         self.settings = settings
         self.robot = robot_cls()
@@ -138,6 +140,7 @@ class Engine:
         self.deadline = deadline
         self.stop_event = stop_event or threading.Event()
         self.progress = progress or (lambda *a, **k: None)
+        self.observers = Observers(observers)
         db, sessions = open_database(settings.database_url(), echo=settings.database.echo)
         self.ledger = Ledger(sessions)
         self.locks = RobotLocks(self.name, db)
@@ -378,6 +381,7 @@ class Engine:
             worker=worker,
             artifacts_root=self.settings.data_dir / "artifacts" / self.run_id,
             locks=self.locks,
+            observers=self.observers,
         )
 
     # -- fetch -----------------------------------------------------------------------------------
@@ -494,6 +498,7 @@ class Engine:
         worker that took it over reads back and does it)."""
         with structlog.contextvars.bound_contextvars(item_key=row.key):
             wctx.begin_item(self.ledger, row)
+            self.observers.item_started(wctx.worker, row.key)
             self._holding.add(wctx)
             task = asyncio.create_task(self._process_item(wctx, row))
             self._item_tasks[wctx.worker] = task
@@ -514,6 +519,7 @@ class Engine:
                 self._holding.discard(wctx)
                 self._item_tasks.pop(wctx.worker, None)
                 wctx.end_item()
+                self.observers.item_finished(wctx.worker, row.key, status)
             await wctx.refresh_if_due()
         return status
 
