@@ -137,3 +137,36 @@ def test_postgresql_lock_is_per_schema_and_survives_a_dropped_connection(postgre
         finally:
             lock_a.release()
             lock_b.release()
+
+
+def _holder_while_running(settings) -> tuple[str | None, str | None, str | None]:  # type: ignore[no-untyped-def]
+    """Who the Drift page says holds the lock: before, while and after a scheduler runs."""
+    from runner.scheduler.lock import scheduler_holder
+
+    url = settings.database_url()
+    before = scheduler_holder(url)
+    service = NightScheduler(settings, run_fn=FakeEngine())
+    service.start()
+    try:
+        during = scheduler_holder(url)
+        # asking never takes the lock: a second scheduler is still refused, naming the first
+        with pytest.raises(SchedulerLocked):
+            acquire_scheduler_lock(url)
+    finally:
+        service.shutdown()
+    return before, during, scheduler_holder(url)
+
+
+def test_the_lock_holder_can_be_read_without_taking_it_on_sqlite(build_settings) -> None:
+    before, during, after = _holder_while_running(build_settings())
+    assert before is None and after is None
+    assert during is not None and f"pid {os.getpid()}" in during and socket.gethostname() in during
+
+
+@pytest.mark.postgres
+def test_the_lock_holder_can_be_read_without_taking_it_on_postgresql(build_settings, postgres_url: str) -> None:
+    with pg_schema_url(postgres_url) as url:
+        before, during, after = _holder_while_running(build_settings(database={"url": url}))
+        close_database(url)
+    assert before is None and after is None
+    assert during is not None and f"pid={os.getpid()}" in during

@@ -12,6 +12,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -71,12 +72,13 @@ class Room:
                               timeout=300)
 
 
-def _config(tmp_path: Path, server: TargetServer) -> Path:
+def _config(tmp_path: Path, server: TargetServer, database_url: str | None = None) -> Path:
     """A real settings file, so the CLI started below works on the very ledger the page shows."""
     path = tmp_path / "nattskift.toml"
     chromium = os.environ.get("NATTSKIFT_CHROMIUM")
     path.write_text(
         f'data_dir = "{tmp_path / "var"}"\nrobot_dirs = ["{ROBOT_DIR}"]\n'
+        + (f'[database]\nurl = "{database_url}"\n' if database_url else "") +
         '[workers]\nlease_seconds = 3\n'  # the heartbeat that reads a stop request: every second
         '[logging]\nconsole = "never"\n'
         '[browser]\ntrace_failures = false\n' + (f'executable_path = "{chromium}"\n' if chromium else "") +
@@ -100,8 +102,28 @@ def _serve(app: object) -> tuple[uvicorn.Server, threading.Thread, int]:
 
 @pytest.fixture
 def room(tmp_path: Path, cheap_hashes: None) -> Iterator[Room]:
+    with _open_room(tmp_path) as opened:
+        yield opened
+
+
+@pytest.fixture
+def pg_room(tmp_path: Path, cheap_hashes: None, postgres_url: str) -> Iterator[Room]:
+    from runner.ledger.db import close_database
+    from tests.support.pg import pg_schema_url
+
+    with pg_schema_url(postgres_url) as url:
+        try:
+            with _open_room(tmp_path, url) as opened:
+                yield opened
+        finally:
+            close_database(url)
+
+
+@contextmanager
+def _open_room(tmp_path: Path, database_url: str | None = None) -> Iterator[Room]:
+    """The app with its scheduler (as `nattskift serve` runs them) over a fresh ledger, and the users."""
     with TargetServer([f"A{i:03d}" for i in range(6)]) as target:
-        config = _config(tmp_path, target)
+        config = _config(tmp_path, target, database_url)
         settings = load_settings(config)
         configure_logging("info", "never", settings.data_dir / "logs")
         sessions = open_database(settings.database_url())[1]
@@ -452,3 +474,23 @@ def test_screenshots_of_the_drift_page(page: Page, room: Room, tmp_path: Path) -
     room.server.state.release.set()
     _finished(room, run_id)
     assert (folder / "drift.png").stat().st_size > 10_000
+
+
+@pytest.mark.postgres
+def test_stop_and_retry_on_a_postgresql_ledger(page: Page, pg_room: Room) -> None:
+    room = pg_room
+    login(page, _as(room), "drift")
+    run_id = _start_held(page, room, fail=frozenset({"A000"}))
+    page.goto(room.url + "/drift")
+    expect(_robot(page)).to_contain_text("2 klara, 4 kvar")  # A000 failed and A001 prepared; A002 held
+    _robot(page).get_by_role("button", name="Stoppa körningen").click()
+    _stop_taken(room, run_id)
+    stopped = _finished(room, run_id)
+    assert (stopped.status, stopped.stop_cause) == ("interrupted", "operator")
+
+    room.server.state.fail_keys = set()
+    page.goto(room.url + "/drift")
+    _robot(page).get_by_role("button", name="Försök igen med 1 ärende").click()
+    retry = _finished(room, _started_run(page))
+    assert retry.status == "completed" and room.ledger.item_states("tiny") == {"done": 6}
+    assert set(room.server.state.writes.values()) == {1} and len(room.server.state.writes) == 6

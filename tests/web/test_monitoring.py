@@ -66,7 +66,22 @@ def _scrape(client: TestClient, **headers: str) -> dict[tuple[str, tuple[tuple[s
 
 
 def test_metrics_count_the_night_from_the_ledger(tmp_path: Path) -> None:
-    settings = _settings(tmp_path, token=TOKEN)
+    _check_the_night(_settings(tmp_path, token=TOKEN))
+
+
+@pytest.mark.postgres
+def test_metrics_count_the_night_from_a_postgresql_ledger(tmp_path: Path, postgres_url: str) -> None:
+    from runner.ledger.db import close_database
+    from tests.support.pg import pg_schema_url
+
+    with pg_schema_url(postgres_url) as url:
+        try:
+            _check_the_night(make_settings(tmp_path, metrics={"token": TOKEN}, database={"url": url}))
+        finally:
+            close_database(url)
+
+
+def _check_the_night(settings) -> None:  # type: ignore[no-untyped-def]
     _night(settings)
     with TestClient(create_app(settings)) as client:
         m = _scrape(client, authorization=f"Bearer {TOKEN}")
