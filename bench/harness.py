@@ -660,6 +660,7 @@ async def _naive(config: Path, robot_name: str, n: int) -> dict[str, int]:
     from runner.engine.context import WorkerContext
     from runner.plugins import add_robot_dirs, get_robot
     from runner.settings import load_settings, validate_robot_settings
+    from runner.testing import MemoryCheckpoints
 
     install_timing()
     import runner.engine.core as core
@@ -671,19 +672,6 @@ async def _naive(config: Path, robot_name: str, n: int) -> dict[str, int]:
     rconf = settings.robot_config(robot_name)
     rsettings = validate_robot_settings(robot_cls.Settings, robot_name, rconf)
     timed: type[WorkerContext] = core.WorkerContext
-
-    class Memo:
-        def __init__(self) -> None:
-            self.values: dict[str, Any] = {}
-
-        def get(self, name: str) -> Any:
-            return self.values.get(name)
-
-        def done(self, name: str) -> bool:
-            return name in self.values
-
-        def mark(self, name: str, value: Any = True) -> None:
-            self.values[name] = value
 
     class ScriptContext(timed):  # type: ignore[misc, valid-type]
         async def browser_context(self) -> Any:  # no tracing: a script would not have it
@@ -715,7 +703,7 @@ async def _naive(config: Path, robot_name: str, n: int) -> dict[str, int]:
             RECORDER.begin("naive")
             browser = await launch(pw, settings.browser)
             ctx = make(browser, "naive")
-            ctx.item, ctx.checkpoints = item, Memo()
+            ctx.item, ctx.checkpoints = item, MemoryCheckpoints()
             try:
                 outcome = await robot.process(ctx, item)
                 counts[outcome.status.value] += 1

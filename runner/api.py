@@ -27,9 +27,10 @@ from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
+from typing_extensions import TypeVar
 
 if TYPE_CHECKING:  # pragma: no cover - imports for type checkers only
     import httpx
@@ -104,12 +105,26 @@ class Link(BaseModel):
     url: str
 
 
-class WorkItem(BaseModel):
-    """One unit of work. `key` is stable and unique per robot: it is the idempotency key."""
+#: A robot's own settings model (`Robot[S]`, `Context[S]`).
+S = TypeVar("S", bound=BaseModel, default=BaseModel, covariant=True)
+#: A robot's item model (`Robot[S, D]`, `WorkItem[D]`): what `process` gets as `item.data`.
+D = TypeVar("D", default=dict[str, Any])
+
+
+class WorkItem(BaseModel, Generic[D]):
+    """One unit of work. `key` is stable and unique per robot: it is the idempotency key.
+
+    `data` is what `process` needs to find the case again: a dict of JSON values, or an instance of the
+    robot's item model (`Robot[S, D]`), which `process` then gets back parsed. It is checked when the
+    item is yielded; a value that is not JSON (a `date` in a dict) is an error naming robot and field.
+    """
 
     key: str = Field(min_length=1, max_length=200)
     title: str = ""
-    data: dict[str, Any] = Field(default_factory=dict)
+    if TYPE_CHECKING:
+        data: D
+    else:
+        data: Any = Field(default_factory=dict)
 
 
 class Outcome(BaseModel):
@@ -204,6 +219,11 @@ class SystemUnavailableError(Exception):
     """A target system answered that it is down. Counted by the circuit breaker like any technical error."""
 
 
+class SessionExpiredError(Exception):
+    """The target system's session ended in the middle of a step (a technical error: the next attempt
+    logs in again and reads back before it writes)."""
+
+
 #: The page name of a system's login screen in PageChangedError (the default `Robot.login`).
 LOGIN_PAGE = "login"
 #: Pauses (seconds) before trying a login answered 5xx again.
@@ -223,11 +243,15 @@ class Checkpoints(Protocol):
     def mark(self, name: str, value: Any = True) -> None: ...
 
 
-class Context(Protocol):
-    """What a robot's steps get. One per worker; `item` is set while an item is processed."""
+class Context(Protocol[S]):
+    """What a robot's steps get. One per worker; `item` is set while an item is processed.
 
-    robot: Robot
-    settings: BaseModel  # the robot's own settings (an instance of robot.Settings)
+    `Context[MySettings]`: `ctx.settings` is the robot's own settings model, validated at start-up.
+    """
+
+    robot: Robot[Any, Any]
+    @property
+    def settings(self) -> S: ...  # the robot's own settings (an instance of robot.Settings)
     config: RobotConfig  # enabled, schedule, concurrency, … for this robot
     log: BoundLogger
     dry_run: bool
@@ -264,8 +288,14 @@ class Context(Protocol):
         ...
 
 
-class Robot:
-    """Base class of every robot. Subclass it, set the class attributes, write the steps."""
+class Robot(Generic[S, D]):
+    """Base class of every robot. Subclass it, set the class attributes, write the steps.
+
+    `class Lena(Robot[LenaSettings, Order])`: `LenaSettings` becomes `Lena.Settings` (read from
+    `[robots.lena]`) and `Order` becomes `Lena.Item`, the model of `WorkItem.data`. Both are optional.
+    One instance of the class serves every worker of a run, concurrently: keep per-item state in locals
+    and in `ctx`, never in `self`.
+    """
 
     name: ClassVar[str] = ""
     title: ClassVar[str] = ""
@@ -277,11 +307,29 @@ class Robot:
     reprocess_statuses: ClassVar[frozenset[Status]] = frozenset({Status.waiting, Status.failed})
 
     class Settings(BaseModel):
-        """The robot's own settings; override with a subclass. Read from `[robots.<name>]`."""
+        """The robot's own settings; override with a subclass. Read from `[robots.<name>]`.
+
+        A field may not have the name of a framework key of that table (`schedule`, `deadline`, …):
+        that is refused at start-up, see `runner.settings.FRAMEWORK_ROBOT_KEYS`."""
 
         model_config = ConfigDict(extra="forbid")
 
-    async def login(self, ctx: Context, system: str, page: Page) -> None:
+    #: The model of `WorkItem.data` (from `Robot[S, D]`), or None for plain dicts.
+    Item: ClassVar[type[BaseModel] | None] = None
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Take `Settings` and `Item` from the type arguments `Robot[S, D]` unless the class sets them."""
+        super().__init_subclass__(**kwargs)
+        for base in getattr(cls, "__orig_bases__", ()):
+            if getattr(base, "__origin__", None) is not Robot:
+                continue
+            settings, item = (*base.__args__, None, None)[:2]
+            if isinstance(settings, type) and issubclass(settings, BaseModel) and "Settings" not in cls.__dict__:
+                cls.Settings = settings  # type: ignore[misc, assignment]
+            if isinstance(item, type) and issubclass(item, BaseModel) and "Item" not in cls.__dict__:
+                cls.Item = item
+
+    async def login(self, ctx: Context[S], system: str, page: Page) -> None:
         """Log in to `system` on `page`. The default fills a plain username/password form.
 
         A login answered 5xx (the page or the form) is tried again a few times: logging in writes
@@ -319,15 +367,15 @@ class Robot:
         """True when `page` shows a login form (the session has expired)."""
         return await page.locator("input[type=password]").count() > 0
 
-    def fetch(self, ctx: Context) -> AsyncIterator[WorkItem]:
+    def fetch(self, ctx: Context[S]) -> AsyncIterator[WorkItem[D]]:
         """Yield the work items of this night. Each is stored in the ledger before any is processed."""
         raise NotImplementedError
 
-    async def process(self, ctx: Context, item: WorkItem) -> Outcome:
+    async def process(self, ctx: Context[S], item: WorkItem[D]) -> Outcome:
         """Do one item. Raise BusinessError for a case a person must handle; anything else is retried."""
         raise NotImplementedError
 
-    async def report(self, ctx: Context, run: RunReport) -> dict[str, Any] | None:
+    async def report(self, ctx: Context[S], run: RunReport) -> Report | dict[str, Any] | None:
         """Optional: extra data for the morning report (e.g. Bosse's LAS list). Return JSON-able data."""
         return None
 
@@ -350,8 +398,96 @@ class RunReport:
         self._outcomes = outcomes
 
     def outcomes(self) -> Iterator[tuple[WorkItem, Outcome]]:
-        """Every (item, outcome) of this run, in batches from the ledger (never all in memory)."""
+        """Every (item, outcome) of this run, in batches from the ledger (never all in memory). The item
+        has its key and title only: what a report shows comes from the outcome."""
         return self._outcomes()
+
+
+#: One cell of a report table: text, a number (shown the Swedish way), lines of text, or nothing.
+Cell = str | int | float | list[str] | None
+#: The order in which the status sections of a report come: what needs a person first.
+REPORT_STATUS_ORDER = (Status.needs_attention, Status.failed, Status.waiting, Status.prepared, Status.skipped)
+
+
+class Section(BaseModel):
+    """One part of the morning report: a heading, an optional paragraph, and a table.
+
+    The column labels are Swedish and are the only headers staff see: rows are lists, one cell per
+    column, so no key of the robot's own ever reaches the page or an export.
+    """
+
+    heading: str = Field(min_length=1)
+    text: str = ""
+    columns: list[str] = Field(default_factory=list)
+    rows: list[list[Cell]] = Field(default_factory=list)
+    #: Shown instead of an empty table.
+    empty: str = "Inga."
+
+    def model_post_init(self, __context: Any) -> None:
+        for i, row in enumerate(self.rows):
+            if len(row) != len(self.columns):
+                raise ValueError(
+                    f"report section {self.heading!r}: row {i} has {len(row)} cells for {len(self.columns)} columns"
+                )
+
+    def records(self) -> list[dict[str, Cell]]:
+        """The rows as dicts keyed by column label (for tests and for reading an export)."""
+        return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
+
+
+class Report(BaseModel):
+    """What `Robot.report` returns: the night's summary as staff read it, rendered the same way by the
+    run page and by both exports (HTML and CSV)."""
+
+    format: str = "nattskift-report/1"
+    heading: str = Field(min_length=1)
+    sections: list[Section] = Field(default_factory=list)
+
+    def section(self, heading: str) -> Section:
+        """The section with this heading (KeyError names the ones there are)."""
+        for section in self.sections:
+            if section.heading == heading:
+                return section
+        raise KeyError(f"no section {heading!r} in the report (there are: {[s.heading for s in self.sections]})")
+
+    @classmethod
+    def parse(cls, data: Any) -> Report | None:
+        """A stored report back as a Report; None for a robot's older free-form dict."""
+        if isinstance(data, dict) and data.get("format") == "nattskift-report/1":
+            return cls.model_validate(data)
+        return None
+
+
+def count_section(run: RunReport, heading: str = "Antal ärenden") -> Section:
+    """The run's counts per status, with the Swedish status names, what needs a person first."""
+    order = {s.value: i for i, s in enumerate(REPORT_STATUS_ORDER)}
+    rows: list[list[Cell]] = [
+        [Status(s).label_sv if s in Status.__members__ else s, n]
+        for s, n in sorted(run.counts.items(), key=lambda kv: order.get(kv[0], len(order)))
+    ]
+    return Section(heading=heading, columns=["Status", "Antal"], rows=rows)
+
+
+def status_sections(
+    run: RunReport,
+    columns: list[str],
+    row: Callable[[WorkItem, Outcome], list[Cell]],
+    *,
+    statuses: tuple[Status, ...] = REPORT_STATUS_ORDER,
+    headings: dict[Status, str] | None = None,
+) -> list[Section]:
+    """One section per status in `statuses` (what needs a person first), each row `row(item, outcome)`,
+    sorted by item key; a status with no cases is left out. Reads the run's outcomes once."""
+    buckets: dict[Status, list[tuple[str, list[Cell]]]] = {s: [] for s in statuses}
+    for item, outcome in run.outcomes():
+        if outcome.status in buckets:
+            buckets[outcome.status].append((item.key, row(item, outcome)))
+    names = headings or {}
+    return [
+        Section(heading=names.get(s, s.label_sv), columns=columns, rows=[r for _, r in sorted(rows, key=lambda kr: kr[0])])
+        for s, rows in buckets.items()
+        if rows
+    ]
 
 
 #: The HTTP status of the document a page shows, from the browser's Navigation Timing (0 when unknown).
@@ -373,6 +509,7 @@ __all__ = [
     "BusinessError",
     "LoginFailedError",
     "StopRun",
+    "Cell",
     "Checkpoints",
     "Context",
     "Evidence",
@@ -381,11 +518,16 @@ __all__ = [
     "Outcome",
     "PageChangedError",
     "READ_ONLY",
+    "Report",
     "Robot",
     "RunReport",
+    "Section",
+    "SessionExpiredError",
     "Severity",
     "Status",
     "SystemUnavailableError",
     "WorkItem",
+    "count_section",
     "http_status",
+    "status_sections",
 ]

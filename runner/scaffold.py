@@ -24,10 +24,44 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
+from pydantic import BaseModel
+
 from runner.api import Context, Evidence, Outcome, Robot, WorkItem
+from runner.pages import Screen
 
 
-class {cls}(Robot):
+class {cls}Settings(Robot.Settings):
+    """This robot's own settings, read from [robots.{name}] in the settings file."""
+
+    done_status: str = "Klar"
+
+
+class Case(BaseModel):
+    """What process() needs to find a case again (stored in the ledger as JSON)."""
+
+    case_id: str
+
+
+class CaseList(Screen[{cls}Settings]):
+    system, name, path = "{name}", "Ärenden", "/arenden"
+    requires = ("table#arenden",)
+
+    async def cases(self) -> list[Case]:
+        return [Case(case_id=row["Ärende"]) for row in await self.table("table#arenden", ("Ärende",))]
+
+
+class CasePage(Screen[{cls}Settings]):
+    system, name, path = "{name}", "Ärende", "/arenden/{{case_id}}"
+    requires = ("dl#arende",)
+
+    async def status(self) -> str:
+        return (await self.fields("dl#arende", ("Status",)))["Status"]
+
+
+Ctx = Context[{cls}Settings]
+
+
+class {cls}(Robot[{cls}Settings, Case]):
     name = "{name}"
     title = "{title}"
     description = "Förbereder ärenden i {name}-systemet inför morgonen."
@@ -35,21 +69,12 @@ class {cls}(Robot):
     minutes_saved_per_case = 5
     systems = ("{name}",)
 
-    class Settings(Robot.Settings):
-        """This robot's own settings, read from [robots.{name}] in the settings file."""
+    async def fetch(self, ctx: Ctx) -> AsyncIterator[WorkItem[Case]]:
+        for case in await (await CaseList.open(ctx)).cases():
+            yield WorkItem(key=case.case_id, title=f"Ärende {{case.case_id}}", data=case)
 
-        done_status: str = "Klar"
-
-    async def fetch(self, ctx: Context) -> AsyncIterator[WorkItem]:
-        page = await ctx.goto("{name}", "/arenden")
-        for row in await page.locator("tr[data-key]").all():
-            key = await row.get_attribute("data-key")
-            if key:
-                yield WorkItem(key=key, title=f"Ärende {{key}}")
-
-    async def process(self, ctx: Context, item: WorkItem) -> Outcome:
-        page = await ctx.goto("{name}", f"/arenden/{{item.key}}")
-        status = (await page.locator("#status").inner_text()).strip()
+    async def process(self, ctx: Ctx, item: WorkItem[Case]) -> Outcome:
+        status = await (await CasePage.open(ctx, case_id=item.data.case_id)).status()
         evidence = [Evidence(label="Status i systemet", value=status, source="{name}")]
         if status == ctx.settings.done_status:
             return Outcome.skipped("Redan klart", evidence=evidence)
@@ -60,65 +85,31 @@ TEST = '''"""{cls} end to end: the real engine and real Chromium against a tiny 
 
 from __future__ import annotations
 
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 from runner.api import Status
-from runner.testing import make_settings, run_robot
+from runner.testing import TinySystem, make_settings, run_robot
 
 CASES = {{"1001": "Ny", "1002": "Klar"}}
-LOGIN = ('<form method="post" action="/login"><label for="username">Användarnamn</label><input id="username" name="username">'
-         '<label for="password">Lösenord</label><input id="password" name="password" type="password">'
-         '<button type="submit">Logga in</button></form>')
-
-
-class Handler(BaseHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-    def _html(self, body, code=200, headers=()):
-        data = f"<!doctype html><html lang=sv><body>{{body}}</body></html>".encode()
-        self.send_response(code)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        for k, v in headers:
-            self.send_header(k, v)
-        self.end_headers()
-        self.wfile.write(data)
-
-    def do_GET(self):
-        if self.path.startswith("/login"):
-            return self._html(LOGIN)
-        if "session=1" not in (self.headers.get("Cookie") or ""):
-            return self._html("", 303, [("Location", "/login")])
-        if self.path == "/arenden":
-            rows = "".join(f'<tr data-key="{{k}}"><td>{{k}}</td></tr>' for k in CASES)
-            return self._html(f"<table>{{rows}}</table>")
-        key = self.path.rsplit("/", 1)[-1]
-        return self._html(f'<p id="status">{{CASES[key]}}</p>')
-
-    def do_POST(self):
-        self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        self._html("", 303, [("Location", "/arenden"), ("Set-Cookie", "session=1; Path=/")])
-
-
-class System:
-    def __init__(self):
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def settings_toml(self):
-        port = self.httpd.server_address[1]
-        return f'[systems.{name}]\\nurl = "http://127.0.0.1:{{port}}"\\nusername = "robot"\\npassword = "x"\\n'
 
 
 @pytest.fixture
 def system():
-    s = System()
-    yield s
-    s.httpd.shutdown()
+    s = TinySystem("{name}")
+
+    @s.page("/arenden")
+    def cases(params, form):
+        rows = "".join(f"<tr><td>{{k}}</td></tr>" for k in CASES)
+        return f"<table id='arenden'><thead><tr><th>Ärende</th></tr></thead><tbody>{{rows}}</tbody></table>"
+
+    @s.page("/arenden/{{case_id}}")
+    def case(params, form):
+        return f"<dl id='arende'><dt>Status</dt><dd>{{CASES[params['case_id']]}}</dd></dl>"
+
+    with s:
+        yield s
 
 
 def test_{name}_prepares_new_cases_and_skips_finished_ones(tmp_path, system):

@@ -144,6 +144,10 @@ class RobotConfig(BaseModel):
         return dict(self.model_extra or {})
 
 
+#: The keys of `[robots.<name>]` the framework reads itself; a robot's own setting may not use them.
+FRAMEWORK_ROBOT_KEYS: frozenset[str] = frozenset(RobotConfig.model_fields)
+
+
 class SchedulerSettings(Section):
     """The night scheduler (`nattskift schedule` / `serve`). Cron times are read in `timezone`."""
 
@@ -392,7 +396,19 @@ def describe_validation_error(exc: ValidationError, path: Path | None = None, pr
 def validate_robot_settings(
     model: type[BaseModel], robot_name: str, config: RobotConfig, path: Path | None = None
 ) -> BaseModel:
-    """Validate a robot's own settings from its `[robots.<name>]` table (`path`: the file, for the message)."""
+    """Validate a robot's own settings from its `[robots.<name>]` table (`path`: the file, for the message).
+
+    A robot's settings share the table with the framework's keys (FRAMEWORK_ROBOT_KEYS). A field of the
+    robot's model with such a name would never reach the robot (the framework takes the key), so it is
+    refused here, at start-up, rather than silently ignored at night. A start-up error rather than a
+    sub-table: every existing `[robots.<name>]` table keeps working as written."""
+    shadowed = sorted(FRAMEWORK_ROBOT_KEYS & set(model.model_fields))
+    if shadowed:
+        raise SettingsError(
+            f"robot {robot_name}: its Settings field(s) {', '.join(shadowed)} have the name of a framework setting "
+            f"of [robots.{robot_name}] and would never reach the robot; rename them in {model.__qualname__} "
+            f"(framework keys: {', '.join(sorted(FRAMEWORK_ROBOT_KEYS))})"
+        )
     try:
         return model.model_validate(config.robot_settings)
     except ValidationError as exc:

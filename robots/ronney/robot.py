@@ -11,20 +11,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any
 
-from runner.api import (
-    Context,
-    Link,
-    Outcome,
-    Robot,
-    RunReport,
-    Status,
-    StopRun,
-    WorkItem,
-)
+from runner.api import Context, Link, Outcome, Robot, RunReport, Status, StopRun, WorkItem
 
 from robots.ronney.note import note_title
 from robots.ronney.pages.application import DECISION_STATUS, ApplicationPage, application_path
-from robots.ronney.pages.application_list import rows_with_status
+from robots.ronney.pages.application_list import ApplicationRow, rows_with_status
 from robots.ronney.pages.notes import add_note, note_titles
 from robots.ronney.prepare import Preparation, assess, ssbtek_failure, supplement_stage
 from robots.ronney.rules.calculation import comparison_month
@@ -44,7 +35,10 @@ class MissingApiKey(StopRun):
         self.message_sv = "Ronney saknar API-nyckel till SSBTEK (systems.ssbtek.api_key); körningen stoppades."
 
 
-class Ronney(Robot):
+Ctx = Context[RonneySettings]
+
+
+class Ronney(Robot[RonneySettings, ApplicationRow]):
     name = "ronney"
     title = "Ronney – förberedelse av ansökningar om försörjningsstöd"
     description = (
@@ -54,11 +48,10 @@ class Ronney(Robot):
     schedule = "30 1 * * *"
     minutes_saved_per_case = 12
     systems = ("ekonomi", "ssbtek")
-    Settings = RonneySettings
 
     # -- fetch -----------------------------------------------------------------------------------
 
-    async def fetch(self, ctx: Context) -> AsyncIterator[WorkItem]:
+    async def fetch(self, ctx: Ctx) -> AsyncIterator[WorkItem[ApplicationRow]]:
         """Inkommen, and Komplettering begärd (something may have arrived, or the due date passed)."""
         seen: set[str] = set()
         for status in FETCH_STATUSES:
@@ -68,20 +61,13 @@ class Ronney(Robot):
                     continue
                 seen.add(key)
                 title = f"Ärende {row.case_id} – {Month.parse(row.month).sv()} ({row.kind.lower()})"
-                yield WorkItem(key=key, title=title,
-                               data={"case_id": row.case_id, "month": row.month, "kind": row.kind, "status": row.status})
+                yield WorkItem(key=key, title=title, data=row)
 
     # -- process ---------------------------------------------------------------------------------
 
-    async def process(self, ctx: Context, item: WorkItem) -> Outcome:
-        outcome = await self._process(ctx, item)
-        outcome.data["dry_run"] = ctx.dry_run
-        return outcome
-
-    async def _process(self, ctx: Context, item: WorkItem) -> Outcome:
-        case_id, month = item.data["case_id"], item.data["month"]
-        settings: RonneySettings = ctx.settings  # type: ignore[assignment]
-        page = await ApplicationPage.open(ctx, case_id, month)
+    async def process(self, ctx: Ctx, item: WorkItem[ApplicationRow]) -> Outcome:
+        case_id, month = item.data.case_id, item.data.month
+        page = await ApplicationPage.open(ctx, case_id=case_id, month=month)
         app = await page.read()
         link = Link(label="Öppna ansökan i ekonomi", url=ctx.system("ekonomi").url + application_path(case_id, month))
         title = note_title(Month.parse(month))
@@ -102,19 +88,20 @@ class Ronney(Robot):
         prep = supplement_stage(app, now.date())
         if prep is None:
             try:
-                incomes = await self._read_ssbtek(ctx, app, settings)
+                incomes = await self._read_ssbtek(ctx, app)
             except SsbtekUnavailable as exc:
                 ctx.log.warning("ssbtek.unavailable")
                 prep = ssbtek_failure(exc.detail_sv)
             else:
-                prep = assess(app, incomes, settings, key=item.key, now=now)
+                prep = assess(app, incomes, ctx.settings, key=item.key, now=now)
 
         written = await self._write(ctx, app, prep, title, note_there)
         ctx.log.info("ronney.prepared", status=prep.status.value, **written)
         return Outcome(status=prep.status, summary=prep.summary, findings=prep.findings, evidence=prep.evidence,
                        links=[link], data={**prep.data(), **written})
 
-    async def _read_ssbtek(self, ctx: Context, app: Application, settings: RonneySettings) -> list:
+    async def _read_ssbtek(self, ctx: Ctx, app: Application) -> list:
+        settings = ctx.settings
         system = ctx.system("ssbtek")
         if system.api_key is None:
             raise MissingApiKey()
@@ -127,7 +114,7 @@ class Ronney(Robot):
                                        timeout=settings.ssbtek_timeout_seconds, from_january=frozenset(earners))
 
     async def _write(
-        self, ctx: Context, app: Application, prep: Preparation, title: str, note_there: bool | None
+        self, ctx: Ctx, app: Application, prep: Preparation, title: str, note_there: bool | None
     ) -> dict[str, Any]:
         """Note first, then status; each read back first, so a rerun after a crash never writes twice."""
         result: dict[str, Any] = {"note_written": False, "note_already_there": False, "status_changed": False}
@@ -139,19 +126,17 @@ class Ronney(Robot):
             result["note_already_there"] = True
         else:
             await add_note(ctx, app.case_id, app.month, title, prep.note)
-            ctx.checkpoints.mark("note", True)
             result["note_written"] = True
         if prep.move_to_decision:
-            page = await ApplicationPage.open(ctx, app.case_id, app.month)
+            page = await ApplicationPage.open(ctx, case_id=app.case_id, month=app.month)
             if await page.status() != DECISION_STATUS:
                 await page.set_status(DECISION_STATUS)
-                ctx.checkpoints.mark("status", DECISION_STATUS)
                 result["status_changed"] = True
         return result
 
     # -- report ----------------------------------------------------------------------------------
 
-    async def report(self, ctx: Context, run: RunReport) -> dict[str, Any]:
+    async def report(self, ctx: Ctx, run: RunReport) -> dict[str, Any]:
         """The night's summary for caseworkers: who needs a person first, with reasons."""
         attention: list[dict[str, Any]] = []
         waiting: list[dict[str, Any]] = []

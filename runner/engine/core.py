@@ -40,7 +40,9 @@ from runner.api import (
     Outcome,
     PageChangedError,
     Robot,
+    Report,
     RunReport,
+    SessionExpiredError,
     Status,
     StopRun,
     SystemUnavailableError,
@@ -48,6 +50,7 @@ from runner.api import (
 )
 from runner.browser import PAIRED_MAJOR, launch, major_version
 from runner.engine.context import FETCH_WORKER, WorkerContext
+from runner.engine.items import RobotDataError, checked_outcome, parsed_item, stored_item
 from runner.engine.locks import RobotLocks
 from runner.engine.observers import Observer, Observers
 from runner.failure_text import failed_case_summary, fetch_failed_reason, log_fields, technical_detail
@@ -396,7 +399,7 @@ class Engine:
             try:
                 try:
                     async for item in self.robot.fetch(ctx):
-                        batch.append(item)
+                        batch.append(stored_item(type(self.robot), item))
                         if len(batch) >= 500:
                             total.update(self.ledger.add_items(self.name, self.run_id, batch, reprocess))
                             self.progress("fetched", count=sum(total.values()))
@@ -414,6 +417,13 @@ class Engine:
                 return total
             except (SQLAlchemyError, SettingsError):
                 raise
+            except RobotDataError as exc:  # a bug in the robot: trying again would fail the same way
+                total.update(self.ledger.add_items(self.name, self.run_id, batch, reprocess))
+                log.error("fetch.robot_data_error", error=str(exc))
+                raise _FetchFailed(
+                    "Roboten lämnade ett ärende som inte går att spara (ett fel i roboten, se driftens logg). "
+                    "Inga ärenden har gått förlorade; nästa körning försöker igen", str(exc)
+                ) from None
             except Exception as exc:
                 total.update(self.ledger.add_items(self.name, self.run_id, batch, reprocess))
                 log.warning("fetch.failed", attempt=attempt, **log_fields(exc, self.settings.systems))
@@ -524,8 +534,7 @@ class Engine:
         return status
 
     async def _process_item(self, wctx: WorkerContext, row: Item) -> Status | None:
-        item = wctx.item
-        assert item is not None
+        assert wctx.item is not None
         attempts = row.attempts
         while True:
             # Only the last allowed attempt can leave a trace behind (earlier failures are retried and
@@ -533,11 +542,13 @@ class Engine:
             await wctx.start_attempt(f"{row.key} försök {attempts + 1}", traced=attempts + 1 >= self.config.max_attempts)
             try:
                 try:
+                    item = wctx.item = parsed_item(type(self.robot), row.key, row.title, row.data)
                     outcome = await self.robot.process(wctx, item)
                 except PageChangedError as exc:
                     raise await _unmask(wctx, exc) from None
                 if not isinstance(outcome, Outcome):
                     raise TypeError(f"process() returned {type(outcome).__name__}, not Outcome")
+                checked_outcome(self.name, outcome)
             except BusinessError as exc:
                 await wctx.discard_attempt()
                 self._consecutive_failures = 0
@@ -597,6 +608,8 @@ class Engine:
 
     def _record(self, row: Item, outcome: Outcome, *, files: list[Path] = (), error: str | None = None) -> None:  # type: ignore[assignment]
         rel = [str(p.relative_to(self.settings.data_dir)) for p in files]
+        if self.dry_run:  # the framework marks a dry run's outcomes; no robot copies the flag itself
+            outcome = outcome.model_copy(update={"data": {**outcome.data, "dry_run": True}})
         self.ledger.record_outcome(row, self.run_id, outcome, dry_run=self.dry_run, artifacts=rel, error=error)
 
     # -- report ----------------------------------------------------------------------------------
@@ -611,7 +624,8 @@ class Engine:
             outcomes=lambda: self.ledger.iter_run_outcomes(self.run_id),
         )
         try:
-            return await self.robot.report(ctx, run)
+            report = await self.robot.report(ctx, run)
+            return report.model_dump(mode="json") if isinstance(report, Report) else report
         except Exception as exc:
             log.error("report.failed", **log_fields(exc, self.settings.systems))
             return {"fel": "Robotens sammanställning av natten kunde inte göras; ärendena finns ändå i listan"}
@@ -647,10 +661,6 @@ def _check_systems_configured(settings: Settings, robot_cls: type[Robot]) -> Non
             f"add {tables} with url, username and password to {where} "
             "(`nattskift fixtures serve --write-config FILE` writes one for the stand-in systems)"
         )
-
-
-class SessionExpiredError(Exception):
-    """The target system's session ended in the middle of a step (a technical error, retried)."""
 
 
 async def _unmask(ctx: WorkerContext, exc: PageChangedError) -> Exception:

@@ -8,11 +8,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from playwright.async_api import Page
+from runner.api import BusinessError, PageChangedError
+from runner.pages import Screen, parse_amount, parse_date
 
-from runner.api import BusinessError, Context, PageChangedError
-
-from robots.ronney.pages.base import FORM_ERRORS, SYSTEM, Snapshot, ensure_page, parse_amount, parse_date, read_fields
 from robots.ronney.rules.model import (
     Application,
     Attachment,
@@ -23,14 +21,19 @@ from robots.ronney.rules.model import (
     SavedCalculation,
     SupplementRequest,
 )
+from robots.ronney.settings import RonneySettings
 
+SYSTEM = "ekonomi"
 PAGE_NAME = "Ansökan"
 ROLES = {"sökande": "sökande", "medsökande": "medsökande", "barn": "barn", "annan vuxen (ej sambo)": "annan vuxen"}
 DECISION_STATUS = "Väntar på beslut"
 
 
+PATH = "/arenden/{case_id}/ansokan/{month}"
+
+
 def application_path(case_id: str, month: str) -> str:
-    return f"/arenden/{case_id}/ansokan/{month}"
+    return PATH.format(case_id=case_id, month=month)
 
 
 def _people(rows: list[dict[str, str]]) -> list[Person]:
@@ -99,22 +102,17 @@ def _costs(rows: list[dict[str, str]]) -> list[Cost]:
             for r in rows]
 
 
-class ApplicationPage:
-    def __init__(self, page: Page) -> None:
-        self.page = page
-
-    @classmethod
-    async def open(cls, ctx: Context, case_id: str, month: str) -> ApplicationPage:
-        page = await ctx.goto("ekonomi", application_path(case_id, month))
-        await ensure_page(page, PAGE_NAME, "dl#ansokan", "table#hushall")
-        return cls(page)
+class ApplicationPage(Screen[RonneySettings]):
+    system = SYSTEM
+    name = PAGE_NAME
+    path = PATH
+    requires = ("dl#ansokan", "table#hushall")
 
     async def status(self) -> str:
-        fields = await read_fields(self.page, "dl#ansokan", PAGE_NAME, ("Status",))
-        return fields["Status"]
+        return (await self.fields("dl#ansokan", ("Status",)))["Status"]
 
     async def read(self) -> Application:
-        snap = await Snapshot.take(self.page, PAGE_NAME)
+        snap = await self.snapshot()
         fields = snap.fields("ansokan", ("Ärende", "Månad", "Typ", "Status", "Inkommen"))
         household = _people(snap.table("hushall", ("Roll", "Personnummer", "Ålder")))
         incomes = _incomes(snap.table("inkomster", ("Personnummer", "Typ", "Belopp")))
@@ -162,12 +160,7 @@ class ApplicationPage:
 
     async def set_status(self, status: str) -> None:
         """Change the status with the case system's own form; the page must show the new status after."""
-        p = self.page
-        await ensure_page(p, PAGE_NAME, "form#statusbyte select#ny-status")
-        await p.select_option("form#statusbyte select#ny-status", label=status)
-        async with p.expect_navigation():
-            await p.click("form#statusbyte button[type=submit]")
-        await ensure_page(p, PAGE_NAME, "dl#ansokan")
+        errors = await self.submit("form#statusbyte", select_label={"select#ny-status": status})
+        await self.verify("dl#ansokan")
         if await self.status() != status:
-            errors = await p.locator(FORM_ERRORS).all_inner_texts()
             raise BusinessError("STATUSBYTE_NEKAT", "Ekonomi tog inte emot statusbytet: " + "; ".join(errors)[:300])

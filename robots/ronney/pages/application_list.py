@@ -3,38 +3,49 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from urllib.parse import quote
 
+from pydantic import BaseModel, ConfigDict
+
 from runner.api import Context
+from runner.pages import Screen
 
-from robots.ronney.pages.base import ensure_page, read_table
-
-PAGE_NAME = "Ansökningar"
 COLUMNS = ("Ärende", "Månad", "Typ", "Status")
 
 
-@dataclass(frozen=True)
-class ApplicationRow:
+class ApplicationRow(BaseModel):
+    """One application of the list: Ronney's work item (`WorkItem.data`), one per application and month."""
+
+    model_config = ConfigDict(frozen=True)
+
     case_id: str
     month: str
     kind: str
     status: str
 
 
+class ApplicationList(Screen):
+    system = "ekonomi"
+    name = "Ansökningar"
+    path = "/ansokningar?status={status}"
+    requires = ("table#ansokningar",)
+
+    async def rows(self) -> list[ApplicationRow]:
+        return [ApplicationRow(case_id=r["Ärende"], month=r["Månad"], kind=r["Typ"], status=r["Status"])
+                for r in await self.table("table#ansokningar", COLUMNS)]
+
+
 async def rows_with_status(ctx: Context, status: str) -> AsyncIterator[ApplicationRow]:
     """Every application with `status`, following "Nästa sida" until the last page."""
-    path = f"/ansokningar?status={quote(status)}"
-    seen: set[str] = set()
-    while path and path not in seen:
+    screen = await ApplicationList.open(ctx, status=quote(status))
+    seen = {screen.path.format(status=quote(status))}
+    while True:
+        for row in await screen.rows():
+            if row.status == status:  # the filter is the system's; trust but verify
+                yield row
+        path = await screen.link("a[rel=next]")
+        if not path or path in seen:
+            return
         seen.add(path)
-        page = await ctx.goto("ekonomi", path)
-        await ensure_page(page, PAGE_NAME, "table#ansokningar")
-        for row in await read_table(page, "table#ansokningar", PAGE_NAME, COLUMNS):
-            if row["Status"] == status:  # the filter is the system's; trust but verify
-                yield ApplicationRow(row["Ärende"], row["Månad"], row["Typ"], row["Status"])
-        nxt = page.locator("a[rel=next]").first
-        path = (await nxt.get_attribute("href")) if await nxt.count() else None
-        if path and path.startswith("http"):
-            base = ctx.system("ekonomi").url
-            path = path[len(base):] if path.startswith(base) else None
+        screen = ApplicationList(ctx, await ctx.goto("ekonomi", path))
+        await screen.verify()

@@ -1,4 +1,8 @@
-"""Helpers for testing robots end to end: real engine, real ledger, real Chromium.
+"""Test doubles and helpers for robot authors: the real engine end to end, or a robot's steps one by one.
+
+- `make_settings` + `run_robot`: a whole night through the real engine, ledger and Chromium;
+- `FakeContext` (with `MemoryCheckpoints`, `chromium`, `BrowserLoop`): one step at a time, no engine;
+- `TinySystem`: a small web system with a login, pages and forms that refuse, for a robot's first test.
 
     from runner.testing import make_settings, run_robot
 
@@ -23,6 +27,8 @@ from runner.ledger.db import open_database
 from runner.ledger.repo import Ledger
 from runner.logging import configure_logging
 from runner.settings import Settings, load_settings
+from runner.testing.context import BrowserLoop, FakeContext, MemoryCheckpoints, chromium, chromium_path
+from runner.testing.tiny import Redirect, Refused, TinySystem, form_errors
 
 
 class _HasSettingsToml(Protocol):
@@ -71,3 +77,19 @@ def run_robot(name: str, settings: Settings, **kwargs: Any) -> RunResult:
     ledger = Ledger(sessions)
     outcomes = {item.key: outcome for item, outcome in ledger.iter_run_outcomes(summary.id)}
     return RunResult(run=summary, outcomes=outcomes, report=summary.report, ledger=ledger)
+
+
+__all__ = [
+    "BrowserLoop",
+    "FakeContext",
+    "MemoryCheckpoints",
+    "Redirect",
+    "Refused",
+    "RunResult",
+    "TinySystem",
+    "chromium",
+    "chromium_path",
+    "form_errors",
+    "make_settings",
+    "run_robot",
+]
