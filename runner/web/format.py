@@ -46,6 +46,7 @@ AUDIT_ACTION_LABELS = {
     "control_stop": "Stoppade en körning (Drift)",
     "control_retry": "Köade om misslyckade ärenden (Drift)",
     "control_refused": "Nekades en åtgärd i Drift",
+    "gallring": "Gallrade personuppgifter",
 }
 
 

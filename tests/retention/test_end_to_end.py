@@ -70,5 +70,7 @@ def test_a_month_after_a_real_night_its_cases_data_is_gone_and_its_figures_stay(
     assert "3 förberedda ärenden × 1 min" in overview and "3 min" in overview
     saved = re.search(r"Sparad tid i natt .{0,80}", overview)
     assert saved is not None and saved.group(0) in pages["before"]["/"]
+    audit = _text(client.get("/granskningslogg?handelse=gallring").text)  # the pass is in the audit log
+    assert "1 händelse" in audit and re.search(r"cli:\S+ Gallrade personuppgifter ledger", audit)
     run_page = pages["after"][f"/korningar/{night.id}"]
     assert "Ärende A000" not in run_page and "Ärende A000" in pages["before"][f"/korningar/{night.id}"]
