@@ -6,7 +6,10 @@ fetch   reads the vacant shifts of the coming days and the whole substitute pool
 process books the shift through the booking form, or sends a request instead on weekends, public
         holidays and same-day shifts (settings); checks the substitute again against the rules with
         what the system shows now; falls back to the alternates; reads the booking back.
-report  filled, requested and unfilled shifts with reasons, and the LAS list for HR.
+report  filled, requested and unfilled shifts with reasons, and the LAS list for HR (robots.bosse.report).
+
+The item (robots.bosse.item.ShiftItem) is checked at yield and given back parsed to `process`; a session
+that ends mid-step is the engine's to retry (the step reads the shift again before it writes).
 """
 
 from __future__ import annotations
@@ -15,18 +18,17 @@ import asyncio
 from collections import Counter
 from collections.abc import AsyncIterator
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from robots.bosse import las
 from robots.bosse import rules as R
+from robots.bosse.item import Person, PlanSummary, ShiftFacts, ShiftItem
 from robots.bosse.mode import BOOK, REQUEST, booking_mode
-from robots.bosse.model import TZ, Competence, Shift
-from robots.bosse.pages import SYSTEM, ShiftDetail, ShiftList, ShiftPage, SubstituteList, SubstitutePage
-from robots.bosse.pages.shifts import SESSION_EXPIRED
+from robots.bosse.pages import SYSTEM, ShiftDetail, ShiftPage, open_shift, read_substitute, substitute_ids, vacant_shifts
 from robots.bosse.planner import Plan, Preferences, plan_shifts
 from robots.bosse.reading import PoolMember, shift_from_row, substitute_from_detail
+from robots.bosse.report import las_section, morning_report
 from runner.api import (
     BusinessError,
     Context,
@@ -34,6 +36,7 @@ from runner.api import (
     Finding,
     Link,
     Outcome,
+    Report,
     Robot,
     RunReport,
     Severity,
@@ -86,7 +89,7 @@ class BosseSettings(BaseModel):
         )
 
 
-class Bosse(Robot):
+class Bosse(Robot[BosseSettings, ShiftItem]):
     name = "bosse"
     title = "Bosse – tillsättning av vikariepass"
     description = "Tillsätter vakanta vikariepass över natten enligt kompetens, arbetstidsregler och LAS."
@@ -95,26 +98,22 @@ class Bosse(Robot):
     systems = (SYSTEM,)
     # An unfilled shift is tried again the next night: new availability may have come in.
     reprocess_statuses = frozenset({Status.waiting, Status.failed, Status.needs_attention})
-    Settings = BosseSettings
 
     # -- fetch ------------------------------------------------------------------------------------
 
-    async def fetch(self, ctx: Context) -> AsyncIterator[WorkItem]:
-        s: BosseSettings = ctx.settings  # type: ignore[assignment]
+    async def fetch(self, ctx: Context[BosseSettings]) -> AsyncIterator[WorkItem[ShiftItem]]:
+        s = ctx.settings
         now = ctx.now()
         today = now.date()
-        rows = await ShiftList(ctx).vacant(today, today + timedelta(days=s.days_ahead))
         earliest = now + timedelta(minutes=s.min_notice_minutes)
-        shifts: list[Shift] = []
-        labels: dict[str, tuple[str, str, str]] = {}
+        shifts: list[ShiftFacts] = []
         too_soon = 0
-        for row in rows:
-            shift = shift_from_row(row)
+        for row in await vacant_shifts(ctx, today, today + timedelta(days=s.days_ahead)):
+            shift = ShiftFacts.of(shift_from_row(row), row)
             if shift.start < earliest:
                 too_soon += 1  # started or about to: staff phone someone (TCP's assistant stops requests too)
                 continue
             shifts.append(shift)
-            labels[shift.id] = (row.unit, row.competence, row.skills)
         pool = await read_pool(ctx, today)
         plan: Plan = await asyncio.to_thread(
             plan_shifts,
@@ -125,66 +124,40 @@ class Bosse(Robot):
             time_limit=s.solver_time_limit_seconds,
             workers=s.solver_workers,
         )
-        ctx.log.info(
-            "plan.done",
-            shifts=len(shifts),
-            too_soon=too_soon,
-            pool=len(pool),
-            filled=plan.filled,
-            status=plan.status,
-            seconds=round(plan.seconds, 2),
-        )
+        ctx.log.info("plan.done", shifts=len(shifts), too_soon=too_soon, pool=len(pool), filled=plan.filled,
+                     status=plan.status, seconds=round(plan.seconds, 2))
+        summary = PlanSummary(status=plan.status, filled=plan.filled, shifts=len(shifts))
         for shift in shifts:
-            unit, competence_label, skills_label = labels[shift.id]
             mode, why = s.mode(shift.start, shift.end, now)
-            data: dict[str, Any] = {
-                "shift": {
-                    "id": shift.id,
-                    "unit": shift.unit,
-                    "unit_label": unit,
-                    "start": shift.start.isoformat(),
-                    "end": shift.end.isoformat(),
-                    "competence": shift.competence.value,
-                    "competence_label": competence_label,
-                    "skills": sorted(shift.skills),
-                    "skills_label": skills_label,
-                },
-                "mode": mode,
-                "mode_reason": why,
-                "plan": {"status": plan.status, "filled": plan.filled, "shifts": len(shifts)},
-            }
+            item = ShiftItem(shift=shift, mode=mode, mode_reason=why, plan=summary)
             choice = plan.chosen.get(shift.id)
             if choice:
-                m = pool[choice.substitute_id]
-                data["chosen"] = _person(m, las_warning=choice.las_warning, foretradesratt=choice.foretradesratt)
-                data["alternates"] = [_person(pool[a]) for a in choice.alternates]
+                item.chosen = _person(pool[choice.substitute_id], las_warning=choice.las_warning,
+                                      foretradesratt=choice.foretradesratt)
+                item.alternates = [_person(pool[a]) for a in choice.alternates]
             else:
-                reasons = plan.unfilled.get(shift.id, Counter())
-                data["reasons"] = dict(reasons)
-                data["reasons_text"] = R.format_reasons(reasons) or "ingen vikarie i poolen"
-            yield WorkItem(key=shift.id, title=f"{unit} {_when(shift)}", data=data)
+                item.reasons = dict(plan.unfilled.get(shift.id, Counter()))
+                item.reasons_text = R.format_reasons(item.reasons) or "ingen vikarie i poolen"
+            yield WorkItem(key=shift.id, title=f"{shift.unit_label} {shift.when}", data=item)
 
     # -- process ----------------------------------------------------------------------------------
 
-    async def process(self, ctx: Context, item: WorkItem) -> Outcome:
-        s: BosseSettings = ctx.settings  # type: ignore[assignment]
-        d = item.data
-        shift = _shift_of(d)
+    async def process(self, ctx: Context[BosseSettings], item: WorkItem[ShiftItem]) -> Outcome:
+        s, d = ctx.settings, item.data
+        shift = d.shift
         me = ctx.system(SYSTEM).username
-        pages = ShiftPage(ctx)
         link = Link(label="Passet i Bemanning", url=f"{ctx.system(SYSTEM).url}/pass/{shift.id}")
-        evidence = _shift_evidence(d, shift)
+        evidence = _shift_evidence(shift)
 
-        if not d.get("chosen"):
-            detail = await pages.open(shift.id)
+        if d.chosen is None:
+            detail = await open_shift(ctx, shift.id)
             if not detail.vacant:  # filled by staff since the plan was made
-                return _already_filled(detail, me, d, evidence, link)
-            text = d.get("reasons_text", "")
+                return _already_filled(detail, me, evidence, link)
             raise BusinessError(
                 "ingen_behorig_vikarie",
-                f"Ingen vikarie kan ta passet: {text}.",
-                findings=[Finding(code="ej_tillsatt", message=f"Ej tillsatt: {text}.", severity=Severity.error)],
-                evidence=[*evidence, Evidence(label="Skäl (antal vikarier per regel)", value=text, source="Bosse")],
+                f"Ingen vikarie kan ta passet: {d.reasons_text}.",
+                findings=[Finding(code="ej_tillsatt", message=f"Ej tillsatt: {d.reasons_text}.", severity=Severity.error)],
+                evidence=[*evidence, Evidence(label="Skäl (antal vikarier per regel)", value=d.reasons_text, source="Bosse")],
                 links=[link],
             )
 
@@ -192,40 +165,40 @@ class Bosse(Robot):
         mode, why = s.mode(shift.start, shift.end, now)
         rules = s.rules()
         tried: list[str] = []
-        for cand in [d["chosen"], *d.get("alternates", [])]:
+        for cand in [d.chosen, *d.alternates]:
             # One lock per substitute, across every worker and machine: never check-and-book one person twice.
-            async with ctx.lock(f"vikarie:{cand['id']}"):
-                member = substitute_from_detail(await SubstitutePage(ctx).read(cand["id"]), now.date(), skip_shift=shift.id)
+            async with ctx.lock(f"vikarie:{cand.id}"):
+                member = substitute_from_detail(await read_substitute(ctx, cand.id), now.date(), skip_shift=shift.id)
                 reason = R.reason_for(member.substitute, shift, rules)
                 if reason:
-                    tried.append(f"{_who(cand)}: {R.reason_sv(reason)}")
+                    tried.append(f"{cand.who}: {R.reason_sv(reason)}")
                     continue
-                outcome_kw = dict(
-                    cand=cand, member=member, mode=mode, why=why, tried=tried, evidence=evidence, link=link, settings=s
-                )
-                for _ in range(2):  # a second go only when the session ran out between opening and saving
-                    detail = await pages.open(shift.id)  # check the shift right before writing: never twice
-                    if not detail.vacant:
-                        return _already_filled(detail, me, d, evidence, link)
-                    if ctx.dry_run:
-                        return _done(**outcome_kw, dry_run=True)
-                    ctx.checkpoints.mark("skickat", {"vikarie": cand["id"], "typ": mode})
-                    result = await pages.fill(shift.id, cand["id"], mode)
-                    if result.errors != [SESSION_EXPIRED]:
-                        break
-                    ctx.log.info("session.expired_on_submit")
-                # Read the booking back: from where the form landed, or afresh if that was not the shift page.
-                detail = await pages.current(shift.id) if result.ok else await pages.open(shift.id)
+                # Check the shift right before writing: never twice. A session that ends on the way is the
+                # engine's (SessionExpiredError: a new login, and this step again from the top).
+                page = await ShiftPage.open(ctx, shift_id=shift.id)
+                detail = await page.detail(shift.id)
                 if not detail.vacant:
-                    if detail.substitute == cand["id"] and detail.by == me:
+                    return _already_filled(detail, me, evidence, link)
+                done = dict(cand=cand, member=member, mode=mode, why=why, tried=tried, evidence=evidence, link=link,
+                            settings=s)
+                if ctx.dry_run:
+                    return _done(**done, dry_run=True)
+                errors = await page.fill(cand.id, mode)
+                # Read the booking back: from where the form landed, or afresh if it was refused.
+                if errors:
+                    page = await ShiftPage.open(ctx, shift_id=shift.id)
+                else:
+                    await page.verify()
+                detail = await page.detail(shift.id)
+                if not detail.vacant:
+                    if detail.substitute == cand.id and detail.by == me:
                         ctx.log.info("shift.filled", mode=mode)
-                        return _done(**outcome_kw, dry_run=False)
-                    return _already_filled(detail, me, d, evidence, link)
-                message = "; ".join(e for e in result.errors if e != SESSION_EXPIRED) or "systemet sparade inte"
-                tried.append(f"{_who(cand)}: {message}")
-        detail = await pages.open(shift.id)
+                        return _done(**done, dry_run=False)
+                    return _already_filled(detail, me, evidence, link)
+                tried.append(f"{cand.who}: {'; '.join(errors) or 'systemet sparade inte'}")
+        detail = await open_shift(ctx, shift.id)
         if not detail.vacant:  # e.g. an earlier attempt of ours got through before the machine stopped
-            return _already_filled(detail, me, d, evidence, link)
+            return _already_filled(detail, me, evidence, link)
         raise BusinessError(
             "ingen_kunde_bokas",
             "Ingen av de föreslagna vikarierna kunde ta passet: " + "; ".join(tried) + ".",
@@ -236,121 +209,41 @@ class Bosse(Robot):
 
     # -- report -----------------------------------------------------------------------------------
 
-    async def report(self, ctx: Context, run: RunReport) -> dict[str, Any] | None:
-        s: BosseSettings = ctx.settings  # type: ignore[assignment]
-        booked, requested, unfilled, other = [], [], [], []
-        for item, outcome in run.outcomes():
-            row = {"pass": item.key, "pass_tid": item.title, "sammanfattning": outcome.summary}
-            action = outcome.data.get("action")
-            if outcome.status == Status.prepared and action == BOOK:
-                booked.append(row)
-            elif outcome.status == Status.prepared and action == REQUEST:
-                requested.append(row)
-            elif outcome.status == Status.needs_attention:
-                unfilled.append(row)
-            else:
-                other.append({**row, "status": outcome.status.value})
-        out: dict[str, Any] = {
-            "sammanfattning": (
-                f"{len(booked)} bokade, {len(requested)} förfrågningar, {len(unfilled)} ej tillsatta"
-                + (f", {len(other)} övriga" if other else "")
-                + (" (torrkörning: inget skrevs)" if run.dry_run else "")
-            ),
-            "tillsatta": booked,
-            "forfragningar": requested,
-            "ej_tillsatta": unfilled,
-            "ovriga": other,
-        }
+    async def report(self, ctx: Context[BosseSettings], run: RunReport) -> Report:
+        s = ctx.settings
+        pool: list[PoolMember] | None
         try:
-            pool = await read_pool(ctx, ctx.now().date())
-            out["las_lista"] = las_list(pool.values(), s.las_warning_days, s.las_report_margin_days)
+            pool = list((await read_pool(ctx, ctx.now().date())).values())
         except Exception as exc:  # the list is a help for HR; the night's work is reported anyway
             ctx.log.warning("report.las_list_failed", error=type(exc).__name__)
-            out["las_lista_fel"] = "LAS-listan kunde inte hämtas från Bemanning i natt."
-        return out
+            pool = None
+        return morning_report(run, las_section(pool, s.las_warning_days, s.las_report_margin_days))
 
 
 # -- helpers ----------------------------------------------------------------------------------------
 
 
-async def read_pool(ctx: Context, today: date) -> dict[str, PoolMember]:
+async def read_pool(ctx: Context[BosseSettings], today: date) -> dict[str, PoolMember]:
     """Every substitute in the pool, read from their own page (competence, units, availability, bookings)."""
-    pages = SubstitutePage(ctx)
-    out: dict[str, PoolMember] = {}
-    for sub_id in await SubstituteList(ctx).ids():
-        out[sub_id] = substitute_from_detail(await pages.read(sub_id), today)
-    return out
+    return {sub_id: substitute_from_detail(await read_substitute(ctx, sub_id), today) for sub_id in await substitute_ids(ctx)}
 
 
-def las_list(pool: Any, warning_days: int, margin_days: int) -> list[dict[str, Any]]:
-    """Substitutes near or past the conversion and företrädesrätt thresholds, most days first."""
-    rows = []
-    for m in pool:
-        sub = m.substitute
-        added = las.added_days(m.future_booked_dates)
-        row = las.LasRow(
-            substitute_id=sub.id,
-            name=m.name,
-            las_days=sub.las_days,
-            projected=sub.las_days + added,
-            las_days_3y=sub.las_days_3y,
-            projected_3y=sub.las_days_3y + added,
-            foretradesratt=sub.foretradesratt,
-        )
-        notes = las.las_notes(row, warning_days, margin_days)
-        if notes:
-            rows.append(
-                {
-                    "vikarie": sub.id,
-                    "namn": m.name,
-                    "las_dagar": row.las_days,
-                    "las_dagar_med_bokade": row.projected,
-                    "las_dagar_3ar": row.las_days_3y,
-                    "las_dagar_3ar_med_bokade": row.projected_3y,
-                    "foretradesratt": row.foretradesratt,
-                    "noteringar": notes,
-                }
-            )
-    rows.sort(key=lambda r: (-r["las_dagar_med_bokade"], r["vikarie"]))
-    return rows
+def _person(m: PoolMember, *, las_warning: bool = False, foretradesratt: bool = False) -> Person:
+    return Person(id=m.substitute.id, name=m.name, las_days=m.substitute.las_days, las_warning=las_warning,
+                  foretradesratt=foretradesratt)
 
 
-def _person(m: PoolMember, **extra: Any) -> dict[str, Any]:
-    return {"id": m.substitute.id, "name": m.name, "las_days": m.substitute.las_days, **extra}
-
-
-def _who(p: dict[str, Any]) -> str:
-    return f"{p['id']} {p.get('name', '')}".strip()
-
-
-def _when(shift: Shift) -> str:
-    a, b = shift.start.astimezone(TZ), shift.end.astimezone(TZ)
-    return f"{a:%Y-%m-%d} {a:%H:%M}–{b:%H:%M}"
-
-
-def _shift_of(d: dict[str, Any]) -> Shift:
-    s = d["shift"]
-    return Shift(
-        id=s["id"],
-        unit=s["unit"],
-        start=datetime.fromisoformat(s["start"]),
-        end=datetime.fromisoformat(s["end"]),
-        competence=Competence(s["competence"]),
-        skills=frozenset(s["skills"]),
-    )
-
-
-def _shift_evidence(d: dict[str, Any], shift: Shift) -> list[Evidence]:
-    s = d["shift"]
+def _shift_evidence(shift: ShiftFacts) -> list[Evidence]:
     return [
-        Evidence(label="Pass", value=f"{shift.id}, {s['unit_label']}, {_when(shift)}", source="Bemanning, passlistan"),
-        Evidence(label="Kompetenskrav", value=s["competence_label"] + (f"; {s['skills_label']}" if s["skills"] else ""), source="Bemanning"),
+        Evidence(label="Pass", value=f"{shift.id}, {shift.unit_label}, {shift.when}", source="Bemanning, passlistan"),
+        Evidence(label="Kompetenskrav", value=shift.competence_label + (f"; {shift.skills_label}" if shift.skills else ""),
+                 source="Bemanning"),
     ]
 
 
 def _done(
     *,
-    cand: dict[str, Any],
+    cand: Person,
     member: PoolMember,
     mode: str,
     why: str,
@@ -360,7 +253,7 @@ def _done(
     settings: BosseSettings,
     dry_run: bool,
 ) -> Outcome:
-    who = _who(cand)
+    who = cand.who
     if mode == BOOK:
         summary = f"Bokad: {who}"
     else:
@@ -398,11 +291,11 @@ def _done(
         findings=findings,
         evidence=ev,
         links=[link],
-        data={"action": mode, "substitute": cand["id"], "las_warning": any(f.code == "las_varning" for f in findings), "dry_run": dry_run},
+        data={"action": mode, "substitute": cand.id, "las_warning": any(f.code == "las_varning" for f in findings)},
     )
 
 
-def _already_filled(detail: ShiftDetail, me: str, d: dict[str, Any], evidence: list[Evidence], link: Link) -> Outcome:
+def _already_filled(detail: ShiftDetail, me: str, evidence: list[Evidence], link: Link) -> Outcome:
     kind = detail.kind or ""
     action = REQUEST if kind.startswith("Förfrågan") else BOOK
     if detail.by == me:  # our own write from an earlier attempt (e.g. the machine stopped right after it)

@@ -22,7 +22,7 @@ def bemanning(golden):
 
 @pytest.fixture(scope="module")
 def chromium_loop():
-    from tests.bosse.fake_ctx import BrowserLoop
+    from runner.testing import BrowserLoop
 
     runner = BrowserLoop()
     yield runner

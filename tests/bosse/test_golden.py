@@ -31,7 +31,7 @@ import pytest
 
 from fixtures.server import start_systems
 from robots.bosse.planner import plan_greedy, plan_shifts
-from runner.api import Status
+from runner.api import Report, Status
 from runner.testing import make_settings, run_robot
 
 pytestmark = pytest.mark.browser
@@ -93,7 +93,7 @@ def test_dry_run_writes_nothing_and_says_what_it_would_do(night):
     assert _kept(night["dry_state"]) == STAFF
     assert dry.outcomes["P-2001"].summary == "Torrkörning – skulle ha bokat V04 David Ek"
     assert dry.outcomes["P-2016"].summary == "Torrkörning – skulle ha skickat förfrågan till V03 Cecilia Holm (pass samma dag)"
-    assert dry.report["sammanfattning"].endswith("(torrkörning: inget skrevs)")
+    assert Report.parse(dry.report).heading.endswith("(torrkörning: inget skrevs)")
 
 
 def test_the_night_books_requests_and_explains(night):
@@ -122,22 +122,22 @@ def test_the_rerun_writes_nothing_new(night):
 
 
 def test_report_for_the_staffing_unit_and_the_las_list(night):
-    report = night["run"].report
-    assert report["sammanfattning"] == "8 bokade, 3 förfrågningar, 6 ej tillsatta"
-    assert {r["pass"] for r in report["forfragningar"]} == {"P-2014", "P-2015", "P-2016"}
-    assert {r["pass"] for r in report["ej_tillsatta"]} == set(REASONS)
-    las = {r["vikarie"]: r for r in report["las_lista"]}
+    report = Report.parse(night["run"].report)
+    assert report.heading == "8 bokade, 3 förfrågningar, 6 ej tillsatta"
+    assert {r["Pass"] for r in report.section("Förfrågningar").records()} == {"P-2014", "P-2015", "P-2016"}
+    assert {r["Pass"] for r in report.section("Ej tillsatta").records()} == set(REASONS)
+    las = {r["Vikarie"]: r for r in report.section("LAS-lista").records()}
     assert list(las) == ["V01", "V07", "V05"]
     # Anna: 358 days + 7, 8, 9 April at Ekbacken = three in one month → 7..9 April = 3 days → 361: converts.
-    assert las["V01"]["las_dagar_med_bokade"] == 361
-    assert las["V01"]["noteringar"][0].startswith("Passerar konverteringsgränsen")
+    assert las["V01"]["LAS-dagar med bokade"] == 361
+    assert las["V01"]["Noteringar"][0].startswith("Passerar konverteringsgränsen")
     # Gustav: 329 + P-2010 = 330 ≥ the warning level; 3 years: 250 + 1 = 251, 20 days from företrädesrätt.
-    assert las["V07"]["noteringar"] == [
+    assert las["V07"]["Noteringar"] == [
         "Över varningsnivån 330 LAS-dagar; 31 dagar kvar till konvertering",
         "Nära företrädesrätt: 20 dagar kvar",
     ]
     # Eva: 3 years 265 + P-2002 (31 March) + P-2013 (9 April) = 267; the request P-2014 is not yet a booking.
-    assert las["V05"]["las_dagar_3ar_med_bokade"] == 267
+    assert las["V05"]["LAS-dagar 3 år med bokade"] == 267
 
 
 def test_the_solver_fills_more_than_first_come_on_the_golden_night(night):

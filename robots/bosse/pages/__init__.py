@@ -1,13 +1,17 @@
-"""Page objects for the staffing system `bemanning` (async Playwright).
+"""Page objects for the staffing system `bemanning`: screens on runner.pages.Screen.
 
-Each checks for the elements it depends on right after the page has loaded (no waiting: a server-
-rendered page is complete when it has loaded) and raises PageChangedError when one is missing, so a
-changed screen stops the run at once instead of timing out on every shift.
+Each screen names the elements it relies on; the framework tells a changed screen (PageChangedError,
+the run stops once) from an error page (5xx) and from the login form (the session ended).
 """
 
-from robots.bosse.pages.common import SYSTEM
-from robots.bosse.pages.shifts import ShiftDetail, ShiftList, ShiftPage, ShiftRow
-from robots.bosse.pages.substitutes import SubstituteDetail, SubstituteList, SubstitutePage
+from robots.bosse.pages.shifts import SYSTEM, ShiftDetail, ShiftList, ShiftPage, ShiftRow, open_shift, vacant_shifts
+from robots.bosse.pages.substitutes import (
+    SubstituteDetail,
+    SubstituteList,
+    SubstitutePage,
+    read_substitute,
+    substitute_ids,
+)
 
 __all__ = [
     "SYSTEM",
@@ -18,4 +22,8 @@ __all__ = [
     "SubstituteDetail",
     "SubstituteList",
     "SubstitutePage",
+    "open_shift",
+    "read_substitute",
+    "substitute_ids",
+    "vacant_shifts",
 ]

@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
-from urllib.parse import urlencode
+from typing import Any
 
-from robots.bosse.pages.common import SYSTEM, next_page_href, optional_text, read_many, read_table, require
-from runner.api import PageChangedError
+from runner.api import Context
+from runner.pages import Screen
 
-if TYPE_CHECKING:
-    from runner.api import Context
-
-LIST_PAGE = "Vakanta pass"
-SHIFT_PAGE = "Pass"
-LIST_COLUMNS = ["Pass", "Enhet", "Datum", "Tid", "Kompetens", "Krav", "Status"]
-SESSION_EXPIRED = "__session_expired__"  # the form was answered with the login page: nothing was saved
+SYSTEM = "bemanning"
+LIST_COLUMNS = ("Pass", "Enhet", "Datum", "Tid", "Kompetens", "Krav", "Status")
+FACTS = ("Enhet", "Datum", "Tid", "Status")
 
 
 @dataclass(frozen=True)
@@ -30,6 +25,7 @@ class ShiftRow:
     competence: str
     skills: str
     status: str
+    rast: str = ""
 
 
 @dataclass
@@ -39,77 +35,67 @@ class ShiftDetail:
     substitute: str | None = None  # the id of the booked/requested substitute
     kind: str | None = None  # "Bokning" / "Förfrågan"
     by: str | None = None
-    fields: dict[str, str] = field(default_factory=dict)
+    rast: str = ""  # "Ingen rast", "30 min", "30 min från 11:30"
 
     @property
     def vacant(self) -> bool:
         return self.status == "Vakant"
 
 
-@dataclass
-class FormResult:
-    ok: bool
-    errors: list[str]
-    flash: str | None = None
-
-
-class ShiftList:
+class ShiftList(Screen[Any]):
     """`/pass`: the shift table, filtered on dates and status, walked page by page."""
 
-    def __init__(self, ctx: Context) -> None:
-        self.ctx = ctx
+    system = SYSTEM
+    name = "Vakanta pass"
+    path = "/pass?fran={first}&till={last}&status=vakant"
+    requires = ("table#vakanta-pass",)
 
-    async def vacant(self, first: date, last: date) -> list[ShiftRow]:
-        query = urlencode({"fran": first.isoformat(), "till": last.isoformat(), "status": "vakant"})
-        page = await self.ctx.goto(SYSTEM, f"/pass?{query}")
-        out: list[ShiftRow] = []
-        while True:
-            for r in await read_table(page, "table#vakanta-pass", LIST_PAGE, LIST_COLUMNS):
-                out.append(ShiftRow(r["Pass"], r["Enhet"], r["Datum"], r["Tid"], r["Kompetens"], r["Krav"], r["Status"]))
-            href = await next_page_href(page)
-            if not href:
-                return out
-            page = await self.ctx.goto(SYSTEM, href)
+    async def rows(self) -> list[ShiftRow]:
+        return [ShiftRow(r["Pass"], r["Enhet"], r["Datum"], r["Tid"], r["Kompetens"], r["Krav"], r["Status"])
+                for r in await self.table("table#vakanta-pass", LIST_COLUMNS)]
 
 
-class ShiftPage:
+async def vacant_shifts(ctx: Context[Any], first: date, last: date) -> list[ShiftRow]:
+    """Every vacant shift from `first` to `last`, following "Nästa" to the last page."""
+    screen = await ShiftList.open(ctx, first=first.isoformat(), last=last.isoformat())
+    out: list[ShiftRow] = []
+    while True:
+        out += await screen.rows()
+        href = await screen.link("#pager-next")
+        if not href:
+            return out
+        screen = ShiftList(ctx, await ctx.goto(SYSTEM, href))
+        await screen.verify()
+
+
+class ShiftPage(Screen[Any]):
     """`/pass/<id>`: the shift's facts, who holds it, and the form that books or requests."""
 
-    def __init__(self, ctx: Context) -> None:
-        self.ctx = ctx
+    system = SYSTEM
+    name = "Pass"
+    path = "/pass/{shift_id}"
+    requires = ("dl#pass-fakta", "#pass-status")
 
-    async def open(self, shift_id: str) -> ShiftDetail:
-        await self.ctx.goto(SYSTEM, f"/pass/{shift_id}")
-        return await self.current(shift_id)
-
-    async def current(self, shift_id: str) -> ShiftDetail:
-        """Read the shift page the browser shows now (e.g. where the form's redirect landed)."""
-        page = await self.ctx.page(SYSTEM)
-        t, _ = await read_many(page, SHIFT_PAGE, ["dl#pass-fakta", "#pass-status", "#pass-enhet", "#pass-datum", "#pass-tid"], {})
-        detail = ShiftDetail(id=shift_id, status=t["#pass-status"])
-        detail.fields = {"unit": t["#pass-enhet"], "date": t["#pass-datum"], "time": t["#pass-tid"]}
-        holder = await optional_text(page, "#tillsatt-vikarie")
-        if holder:
-            detail.substitute = holder.split()[0]
-            detail.kind = await optional_text(page, "#tillsatt-typ")
-            detail.by = await optional_text(page, "#tillsatt-av")
-        elif not detail.vacant:
-            raise PageChangedError(SYSTEM, SHIFT_PAGE, "tillsättningen visas inte")
+    async def detail(self, shift_id: str) -> ShiftDetail:
+        """What the page shows now (also where the form's redirect landed)."""
+        snap = await self.snapshot()
+        facts = snap.fields("pass-fakta", FACTS)
+        detail = ShiftDetail(id=shift_id, status=facts["Status"], rast=facts.get("Rast", ""))
+        if snap.has("tillsattning"):
+            holder = snap.fields("tillsattning", ("Vikarie", "Typ", "Registrerad av"))
+            detail.substitute = holder["Vikarie"].split()[0] if holder["Vikarie"] else None
+            detail.kind, detail.by = holder["Typ"], holder["Registrerad av"]
+        if not detail.vacant and not detail.substitute:
+            raise self.changed("the booking of a filled shift is not shown")
         return detail
 
-    async def fill(self, shift_id: str, substitute_id: str, kind: str) -> FormResult:
-        """Submit the form (`kind`: 'bokning' or 'forfragan') on the open shift page; report what it said."""
-        page = await self.ctx.page(SYSTEM)
-        await require(page, "form#tillsatt-form", SHIFT_PAGE)
-        await require(page, "#vikarie", SHIFT_PAGE)
-        await require(page, "select#typ", SHIFT_PAGE)
-        await page.fill("#vikarie", substitute_id)
-        await page.select_option("select#typ", kind)
-        await page.click("form#tillsatt-form button[type=submit]")
-        await page.wait_for_load_state()
-        if await self.ctx.robot.is_login_page(SYSTEM, page):
-            return FormResult(ok=False, errors=[SESSION_EXPIRED])
-        errors_box = page.locator("#form-errors li")
-        if await errors_box.count():
-            return FormResult(ok=False, errors=[t.strip() for t in await errors_box.all_inner_texts()])
-        return FormResult(ok=True, errors=[], flash=await optional_text(page, "#flash"))
+    async def fill(self, substitute_id: str, kind: str) -> list[str]:
+        """Send the form (`kind`: 'bokning' or 'forfragan'); the system's refusals, empty when it took it.
+
+        A login page in answer (the session ended: nothing was saved) is SessionExpiredError, which the
+        engine retries with a new login; process() reads the shift again before it writes again."""
+        return await self.submit("form#tillsatt-form", fill={"#vikarie": substitute_id}, select={"select#typ": kind})
+
+
+async def open_shift(ctx: Context[Any], shift_id: str) -> ShiftDetail:
+    return await (await ShiftPage.open(ctx, shift_id=shift_id)).detail(shift_id)

@@ -3,15 +3,31 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Any
 
-from robots.bosse.pages.common import SYSTEM, next_page_href, read_many, read_table
+from runner.api import Context
+from runner.pages import Screen
 
-if TYPE_CHECKING:
-    from runner.api import Context
+from robots.bosse.pages.shifts import SYSTEM
 
-LIST_PAGE = "Vikariepool"
-DETAIL_PAGE = "Vikarie"
+#: The facts of `dl#vikarie-fakta` by label; the hours' label names the month ("Timmar denna månad (2026-03)").
+FACTS = {
+    "id": "Id",
+    "name": "Namn",
+    "competence": "Kompetens",
+    "usk": "Yrkestitel undersköterska",
+    "skills": "Särskilda kunskaper",
+    "employment": "Anställningsform",
+    "las_days": "LAS-dagar (SÄVA, 5 år)",
+    "las_days_3y": "LAS-dagar (SÄVA, 3 år)",
+    "foretradesratt": "Företrädesrätt",
+}
+HOURS = "Timmar denna månad"
+TABLES = {
+    "introducerad": ("Enhet",),
+    "tillganglighet": ("Datum", "Från", "Till"),
+    "bokade-pass": ("Pass", "Enhet", "Datum", "Tid", "Typ"),
+}
 
 
 @dataclass
@@ -33,49 +49,50 @@ class SubstituteDetail:
     booked: list[dict[str, str]] = field(default_factory=list)
 
 
-class SubstituteList:
-    def __init__(self, ctx: Context) -> None:
-        self.ctx = ctx
+class SubstituteList(Screen[Any]):
+    system = SYSTEM
+    name = "Vikariepool"
+    path = "/vikarier"
+    requires = ("table#vikarier",)
 
     async def ids(self) -> list[str]:
-        page = await self.ctx.goto(SYSTEM, "/vikarier")
-        out: list[str] = []
-        while True:
-            out += [r["Id"] for r in await read_table(page, "table#vikarier", LIST_PAGE, ["Id", "Namn"])]
-            href = await next_page_href(page)
-            if not href:
-                return out
-            page = await self.ctx.goto(SYSTEM, href)
+        return [r["Id"] for r in await self.table("table#vikarier", ("Id", "Namn"))]
 
 
-class SubstitutePage:
-    def __init__(self, ctx: Context) -> None:
-        self.ctx = ctx
+async def substitute_ids(ctx: Context[Any]) -> list[str]:
+    """Every substitute's id, following "Nästa" to the last page."""
+    screen = await SubstituteList.open(ctx)
+    out: list[str] = []
+    while True:
+        out += await screen.ids()
+        href = await screen.link("#pager-next")
+        if not href:
+            return out
+        screen = SubstituteList(ctx, await ctx.goto(SYSTEM, href))
+        await screen.verify()
 
-    async def read(self, sub_id: str) -> SubstituteDetail:
-        page = await self.ctx.goto(SYSTEM, f"/vikarier/{sub_id}")
-        t, tables = await read_many(page, DETAIL_PAGE, list(FACTS.values()), TABLES)
-        detail = SubstituteDetail(**{name: t[sel] for name, sel in FACTS.items()})
-        detail.units = [r["Enhet"] for r in tables["table#introducerad"]]
-        detail.availability = tables["table#tillganglighet"]
-        detail.booked = tables["table#bokade-pass"]
-        return detail
+
+class SubstitutePage(Screen[Any]):
+    system = SYSTEM
+    name = "Vikarie"
+    path = "/vikarier/{sub_id}"
+    requires = ("dl#vikarie-fakta", *(f"table#{t}" for t in TABLES))
+
+    async def read(self) -> SubstituteDetail:
+        snap = await self.snapshot()  # one round trip for the facts and the three tables
+        facts = snap.fields("vikarie-fakta", tuple(FACTS.values()))
+        hours = next((v for k, v in facts.items() if k.startswith(HOURS)), None)
+        if hours is None:
+            raise self.changed(f"field {HOURS!r} missing in dl#vikarie-fakta")
+        tables = {t: snap.table(t, cols) for t, cols in TABLES.items()}
+        return SubstituteDetail(
+            **{name: facts[label] for name, label in FACTS.items()},
+            hours_this_month=hours,
+            units=[r["Enhet"] for r in tables["introducerad"]],
+            availability=tables["tillganglighet"],
+            booked=tables["bokade-pass"],
+        )
 
 
-FACTS = {
-    "id": "#vikarie-id",
-    "name": "#vikarie-namn",
-    "competence": "#vikarie-kompetens",
-    "usk": "#vikarie-usk",
-    "skills": "#vikarie-kunskaper",
-    "employment": "#vikarie-anstallning",
-    "hours_this_month": "#vikarie-timmar",
-    "las_days": "#vikarie-las",
-    "las_days_3y": "#vikarie-las-3ar",
-    "foretradesratt": "#vikarie-foretradesratt",
-}
-TABLES = {
-    "table#introducerad": ["Enhet"],
-    "table#tillganglighet": ["Datum", "Från", "Till"],
-    "table#bokade-pass": ["Pass", "Enhet", "Datum", "Tid", "Typ"],
-}
+async def read_substitute(ctx: Context[Any], sub_id: str) -> SubstituteDetail:
+    return await (await SubstitutePage.open(ctx, sub_id=sub_id)).read()
