@@ -8,7 +8,7 @@ from typing import Any
 from runner.api import Context
 from runner.pages import Screen
 
-from robots.bosse.pages.shifts import SYSTEM
+from robots.bosse.pages.shifts import SYSTEM, every_page
 
 #: The facts of `dl#vikarie-fakta` by label; the hours' label names the month ("Timmar denna månad (2026-03)").
 FACTS = {
@@ -61,15 +61,7 @@ class SubstituteList(Screen[Any]):
 
 async def substitute_ids(ctx: Context[Any]) -> list[str]:
     """Every substitute's id, following "Nästa" to the last page."""
-    screen = await SubstituteList.open(ctx)
-    out: list[str] = []
-    while True:
-        out += await screen.ids()
-        href = await screen.link("#pager-next")
-        if not href:
-            return out
-        screen = SubstituteList(ctx, await ctx.goto(SYSTEM, href))
-        await screen.verify()
+    return [sub_id async for screen in every_page(ctx, SubstituteList) for sub_id in await screen.ids()]
 
 
 class SubstitutePage(Screen[Any]):
