@@ -24,6 +24,7 @@ RECENT_RUNS = 5
 class DriftRobot:
     robot: RobotInfo
     enabled: bool
+    scheduled: bool  # the scheduler starts its nights: `scheduler.robots` is empty (all) or lists it
     control: RobotControl | None
     schedule: str  # in words: "varje arbetsdag kl. 01:30"
     next_runs: list[datetime] | None  # None: cannot be known here
@@ -51,7 +52,8 @@ def drift_robot(s: Session, settings: Settings, info: RobotInfo, next_runs: list
                 now: datetime) -> DriftRobot:
     rc = settings.robot_config(info.name)
     row = DriftRobot(
-        robot=info, enabled=rc.enabled, control=s.get(RobotControl, info.name),
+        robot=info, enabled=rc.enabled,
+        scheduled=not settings.scheduler.robots or info.name in settings.scheduler.robots, control=s.get(RobotControl, info.name),
         schedule=schedule_in_words(rc.schedule or info.schedule, rc.calendar, len(rc.closed_dates)),
         next_runs=next_runs, breaker_limit=rc.circuit_breaker,
     )

@@ -182,6 +182,10 @@ def test_run_now_from_the_page_is_the_run_the_cli_shows_and_resumes(page: Page, 
     robot = _robot(page)
     expect(robot).to_contain_text("varje arbetsdag kl.")
     expect(robot.locator("li")).to_have_count(3)  # the next three start times
+    # an installed robot the scheduler does not start (scheduler.robots lists only tiny) says so
+    ronney = page.locator("section.drift-robot", has=page.get_by_role("heading", name=re.compile("^Ronney")))
+    expect(ronney).to_contain_text("Inte schemalagd")
+    expect(ronney.locator("li")).to_have_count(0)
 
     robot.get_by_label("Högst antal ärenden (valfritt)").fill("2")
     robot.get_by_role("button", name="Kör Tiny nu").click()
@@ -241,7 +245,7 @@ def test_stop_leaves_the_items_resumable_and_the_page_runs_them_again(page: Page
     page.goto(room.url + "/drift")
     running = _robot(page)
     expect(running.get_by_role("heading", name="Pågående körning")).to_be_visible()
-    expect(running).to_contain_text("2 klara, 4 kvar")
+    expect(running).to_contain_text("2 behandlade, 4 kvar")
     running.get_by_role("button", name="Stoppa körningen").click()
     expect(page.get_by_role("status")).to_contain_text("Körningen ombeds stoppa.")
     _stop_taken(room, run_id)
@@ -482,7 +486,7 @@ def test_stop_and_retry_on_a_postgresql_ledger(page: Page, pg_room: Room) -> Non
     login(page, _as(room), "drift")
     run_id = _start_held(page, room, fail=frozenset({"A000"}))
     page.goto(room.url + "/drift")
-    expect(_robot(page)).to_contain_text("2 klara, 4 kvar")  # A000 failed and A001 prepared; A002 held
+    expect(_robot(page)).to_contain_text("2 behandlade, 4 kvar")  # A000 failed and A001 prepared; A002 held
     _robot(page).get_by_role("button", name="Stoppa körningen").click()
     _stop_taken(room, run_id)
     stopped = _finished(room, run_id)
