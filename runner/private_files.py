@@ -78,6 +78,10 @@ class PrivateFileHandlerMixin:
     errors: str | None
 
     def _open(self) -> IO[Any]:
+        # a folder removed under a running service (by hand, by a clean-up) is made again, owner-only:
+        # WatchedFileHandler reopens outside logging's error handling, so a missing folder would make
+        # every log call raise, and the night would stop for a log line
+        private_dir(Path(self.baseFilename).parent)
         stream = open(self.baseFilename, self.mode, encoding=self.encoding, errors=self.errors, opener=private_opener)
         private_file(Path(self.baseFilename))
         return stream

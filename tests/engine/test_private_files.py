@@ -67,3 +67,26 @@ def test_a_written_report_and_the_web_secret_are_owner_only(target, tiny_setting
 
     load_secret(settings)
     assert _mode(settings.data_dir / "web-secret") == 0o600
+
+
+def test_a_log_folder_removed_under_a_running_service_is_made_again_owner_only(tmp_path: Path, umask_0022) -> None:  # type: ignore[no-untyped-def]
+    import logging
+    import shutil
+
+    from runner.private_files import PrivateWatchedFileHandler
+
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    handler = PrivateWatchedFileHandler(logs / "nattskift.jsonl", encoding="utf-8")
+    logger = logging.getLogger("test.private_files.removed")
+    logger.propagate = False
+    logger.addHandler(handler)
+    try:
+        logger.warning("before")
+        shutil.rmtree(logs)
+        logger.warning("after")  # raised FileNotFoundError before the folder was made again
+    finally:
+        logger.removeHandler(handler)
+        handler.close()
+    assert (logs / "nattskift.jsonl").read_text(encoding="utf-8") == "after\n"
+    assert (_mode(logs), _mode(logs / "nattskift.jsonl")) == (0o700, 0o600)
