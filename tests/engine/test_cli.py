@@ -58,16 +58,16 @@ def test_unknown_robot_is_named_with_the_installed_ones(tmp_path):
 
 def test_new_creates_a_robot_that_list_shows_and_whose_test_passes(tmp_path):
     robots_dir = tmp_path / "robots"
-    created = runner.invoke(app, ["new", "lena", "--dir", str(robots_dir)])
+    created = runner.invoke(app, ["new", "greta", "--dir", str(robots_dir)])
     assert created.exit_code == 0, created.output
     config = tmp_path / "nattskift.toml"
     config.write_text(f'data_dir = "{tmp_path / "var"}"\nrobot_dirs = ["{robots_dir}"]\n', encoding="utf-8")
 
     listed = runner.invoke(app, ["list", "--config", str(config), "--json"])
-    assert "lena" in [r["name"] for r in json.loads(listed.stdout)]
+    assert "greta" in [r["name"] for r in json.loads(listed.stdout)]
 
     test = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(robots_dir / "lena" / "tests")],
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(robots_dir / "greta" / "tests")],
         capture_output=True,
         text=True,
         cwd=tmp_path,

@@ -1,0 +1,3 @@
+"""Lena's screens in the home-care planning system `hemtjanst`, on the framework's `runner.pages.Screen`."""
+
+SYSTEM = "hemtjanst"
