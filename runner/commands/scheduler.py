@@ -18,7 +18,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from runner.commands.common import EXIT_USAGE, ConfigOpt, console, err, error, fail, load_or_fail, print_json, settings_or_exit
+from runner.commands.common import EXIT_USAGE, ConfigOpt, console, err, error, fail, load_or_fail, print_json, say, settings_or_exit
 
 EXIT_LOCKED = 3
 
@@ -78,6 +78,17 @@ def _print_rows(rows: list[dict[str, Any]], tz: str) -> None:
             )
         table.add_row(escape(r["robot"]), escape(r["cron"] or ""), escape(calendar), r["deadline"] or "", runs)
     console.print(table)
+
+
+def _print_gallring(settings: Any) -> None:
+    """The daily gallring job's time beside the robots' (docs/operations.md, "Gallring")."""
+    from datetime import UTC, datetime
+
+    from runner.retention.job import next_times
+
+    times = next_times(settings, 3, datetime.now(UTC))
+    when = ", ".join(f"{WEEKDAYS_SV[t.weekday()]} {t:%Y-%m-%d %H:%M}" for t in times) or "off (retention.enabled)"
+    say(f"gallring ({settings.retention.schedule}): {when}")
 
 
 # -- running in the foreground --------------------------------------------------------------------------
@@ -166,6 +177,7 @@ def schedule(
             print_json(rows)
         else:
             _print_rows(rows, settings.scheduler.timezone)
+            _print_gallring(settings)
         return
     raise typer.Exit(_run_or_exit(settings, config, scheduler=True, web=False))
 

@@ -30,6 +30,21 @@ def trigger_for(settings: Settings) -> CronTrigger:
     return CronTrigger.from_crontab(settings.retention.schedule, timezone=settings.scheduler.timezone)
 
 
+def next_times(settings: Settings, n: int, now: datetime) -> list[datetime]:
+    """The next `n` gallring passes after `now` (none when `[retention] enabled = false`)."""
+    if not settings.retention.enabled:
+        return []
+    trigger, times, last = trigger_for(settings), [], None
+    at = now
+    while len(times) < n:
+        nxt = trigger.get_next_fire_time(last, at)
+        if nxt is None:
+            break
+        times.append(nxt)
+        last, at = nxt, nxt
+    return times
+
+
 def scheduled_gallring() -> dict[str, Any]:
     """APScheduler's job: one gallring pass with the settings of the scheduler that fires it."""
     scheduler = active()

@@ -67,3 +67,20 @@ def test_turning_gallring_off_removes_its_job(build_settings, driven, fake_engin
         assert d.scheduler.get_job(JOB_ID) is not None
     with driven(build_settings(retention={"enabled": False}), local(2026, 11, 20, 13, 0), fake_engine) as d:
         assert d.scheduler.get_job(JOB_ID) is None
+
+
+def test_schedule_list_shows_when_gallring_runs(build_settings) -> None:  # type: ignore[no-untyped-def]
+    from typer.testing import CliRunner
+
+    from runner.cli import app
+
+    settings = build_settings(retention={"schedule": "30 18 * * *"})
+    config = settings.config_file
+    config.write_text(f'data_dir = "{settings.data_dir}"\n[retention]\nschedule = "30 18 * * *"\n', encoding="utf-8")
+    result = CliRunner().invoke(app, ["schedule", "--list", "--config", str(config)])
+    assert result.exit_code == 0, result.output
+    line = next(line for line in result.stdout.splitlines() if line.startswith("gallring"))
+    assert line.startswith("gallring (30 18 * * *): ") and line.count("18:30") == 3
+    config.write_text(f'data_dir = "{settings.data_dir}"\n[retention]\nenabled = false\n', encoding="utf-8")
+    result = CliRunner().invoke(app, ["schedule", "--list", "--config", str(config)])
+    assert "gallring (30 18 * * *): off" in result.stdout
