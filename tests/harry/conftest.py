@@ -1,13 +1,21 @@
-"""HaRry's test set-up: the golden scenario's two systems running on free ports, reset around each test."""
+"""HaRry's test set-up: the golden scenario's two systems running on free ports, reset around each test,
+and the framework's test doubles (runner.testing) to drive HaRry's screens in one Chromium per module."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+from datetime import datetime
 
 import pytest
+from playwright.async_api import Browser
+from pydantic import SecretStr
 
 from fixtures.server import RunningSystems, start_systems
-from tests.harry.browser import AsyncChromium, async_chromium
+from robots.harry.robot import Harry
+from runner.settings import SystemSettings
+from runner.testing import BrowserLoop, FakeContext
+from tests.support.conditions import wait_ms
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +33,25 @@ def golden(golden_running: RunningSystems) -> Iterator[RunningSystems]:
 
 
 @pytest.fixture(scope="module")
-def chromium() -> Iterator[AsyncChromium]:
-    """One Chromium for a module's async page-object tests."""
-    with async_chromium() as browser:
-        yield browser
+def browsers() -> Iterator[BrowserLoop]:
+    """One Chromium and one event loop for a module's page-object tests."""
+    loop = BrowserLoop()
+    try:
+        yield loop
+    finally:
+        loop.close()
+
+
+@asynccontextmanager
+async def harry_context(browser: Browser, running: RunningSystems) -> AsyncIterator[FakeContext]:
+    """HaRry's `ctx` over the running systems, logged in by HaRry's own login on first use."""
+    systems = {
+        name: SystemSettings(url=running.url(name), username=account.username, password=SecretStr(account.password))
+        for name, account in running.scenario.accounts.items()
+        if name in running.names
+    }
+    ctx = FakeContext(Harry(), browser, systems, now=datetime.fromisoformat(running.clock()), timeout_ms=wait_ms(5000))
+    try:
+        yield ctx
+    finally:
+        await ctx.close()

@@ -14,7 +14,7 @@ import pytest
 
 from robots.harry.robot import Harry
 from runner import plugins
-from runner.api import Status
+from runner.api import Report, Status
 from runner.testing import make_settings, run_robot
 
 pytestmark = pytest.mark.browser
@@ -128,14 +128,15 @@ def test_dry_run_then_run_then_rerun_then_fresh_ledger(tmp_path: Path, golden) -
     assert two_weeks["cycle_weeks"] == 2 and len(two_weeks["shifts"]) == 10
     assert regs[("40115", "S-2026-0115")]["shifts"][0]["break_minutes"] == 40  # what the system stored
 
-    report = run.report
+    report = Report.parse(run.report)
     assert report is not None
-    headings = [s["heading"] for s in report["sections"]]
+    headings = [s.heading for s in report.sections]
     assert headings[0].startswith("Avvikelser")  # deviations first
-    deviations = report["sections"][0]["items"]
-    assert {d["key"] for d in deviations} == set(DEVIATIONS)
-    assert all(d["reasons"] for d in deviations)
-    assert report["headline"].startswith("5 scheman registrerade, 1 fanns redan, 11 avvikelser")
+    deviations = report.sections[0].records()
+    titles = {item.key: item.title for item, _ in run.ledger.iter_run_outcomes(run.run.id)}
+    assert {d["Schema"] for d in deviations} == {titles[k] for k in DEVIATIONS}
+    assert all(d["Skäl"] for d in deviations)
+    assert report.heading.startswith("5 scheman registrerade, 1 fanns redan, 11 avvikelser")
 
     # -- rerun the next night: nothing is fetched as new work, nothing written ---------------------
     before = golden.state("personal")["schedules"]

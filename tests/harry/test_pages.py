@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from playwright.async_api import BrowserContext
+from playwright.async_api import Browser
 
 from robots.harry.export import parse_export
 from robots.harry.model import Period, Schedule
@@ -22,19 +22,19 @@ from robots.harry.pages.personal import (
 from robots.harry.pages.schema import LIST_PATH, ScheduleList
 from robots.harry.rules.readback import differences
 from runner.api import PageChangedError
-from tests.harry.browser import AsyncChromium, login
+from runner.testing import BrowserLoop
+from tests.harry.conftest import harry_context
 from tests.harry.helpers import FRI, MON, weekdays
 
 pytestmark = pytest.mark.browser
 
 
-def test_export_is_downloaded_like_a_person_would(chromium: AsyncChromium, golden, tmp_path: Path) -> None:
-    async def go(context: BrowserContext) -> bytes:
-        page = await login(await context.new_page(), golden, "schema")
-        await page.goto(golden.url("schema") + LIST_PATH)
-        return await ScheduleList(page).download_export(tmp_path)
+def test_export_is_downloaded_like_a_person_would(browsers: BrowserLoop, golden, tmp_path: Path) -> None:
+    async def go(browser: Browser) -> bytes:
+        async with harry_context(browser, golden) as ctx:
+            return await (await ScheduleList.open(ctx)).download_export(tmp_path)
 
-    content = chromium.run(go)
+    content = browsers.run(go)
     schedules = list(parse_export(content))
     # 18 schedules in the scenario; the preliminary S-2026-0118 is not in the export.
     assert len(schedules) == 17
@@ -44,19 +44,16 @@ def test_export_is_downloaded_like_a_person_would(chromium: AsyncChromium, golde
     assert list(tmp_path.glob("godkanda-scheman-2026-03-02.csv"))
 
 
-def test_employee_page_reads_employments_and_registered_schedules(chromium: AsyncChromium, golden) -> None:
-    async def go(context: BrowserContext):
-        page = await login(await context.new_page(), golden, "personal")
-        await page.goto(golden.url("personal") + employee_path("40109"))
-        known = EmployeePage(page)
-        out = [await known.exists(), await known.employments(), await known.registered()]
-        await page.goto(golden.url("personal") + employee_path("40199"))
-        out.append(await EmployeePage(page).exists())
-        await page.goto(golden.url("personal") + schedule_path("P-1009"))
-        out.append(await RegisteredSchedulePage(page).read())
-        return out
+def test_employee_page_reads_employments_and_registered_schedules(browsers: BrowserLoop, golden) -> None:
+    async def go(browser: Browser):
+        async with harry_context(browser, golden) as ctx:
+            known = await EmployeePage.open(ctx, number="40109")
+            out = [await known.exists(), await known.employments(), await known.registered()]
+            out.append(await (await EmployeePage.open(ctx, number="40199")).exists())
+            out.append(await (await RegisteredSchedulePage.open(ctx, schedule_id="P-1009")).read())
+            return out
 
-    exists, employments, registered, unknown_exists, stored = chromium.run(go)
+    exists, employments, registered, unknown_exists, stored = browsers.run(go)
     assert exists and not unknown_exists
     [e] = employments
     assert (e.grade_percent, e.category, e.period.start, e.period.end) == (100.0, "elevassistent", date(2019, 1, 1), None)
@@ -73,7 +70,7 @@ def _schedule(employee: str, start: date, end: date | None, source: str = "S-T-1
     )
 
 
-def test_register_form_registers_and_refuses_with_the_systems_own_messages(chromium: AsyncChromium, golden) -> None:
+def test_register_form_registers_and_refuses_with_the_systems_own_messages(browsers: BrowserLoop, golden) -> None:
     cases = {
         "ok": _schedule("40101", date(2026, 4, 6), date(2026, 6, 28)),
         "unknown": _schedule("40199", date(2026, 4, 6), date(2026, 6, 28)),
@@ -82,18 +79,17 @@ def test_register_form_registers_and_refuses_with_the_systems_own_messages(chrom
         "locked": _schedule("40114", date(2026, 2, 23), None),
     }
 
-    async def go(context: BrowserContext):
-        page = await login(await context.new_page(), golden, "personal")
-        answers = {}
-        for name, s in cases.items():
-            await page.goto(golden.url("personal") + register_path(s.employee, s.cycle_weeks))
-            form = RegisterForm(page)
-            await form.fill(s)
-            answers[name] = await form.submit()
-        await page.goto(golden.url("personal") + schedule_path(answers["ok"].schedule_id))
-        return answers, await RegisteredSchedulePage(page).read()
+    async def go(browser: Browser):
+        async with harry_context(browser, golden) as ctx:
+            answers = {}
+            for name, s in cases.items():
+                form = await RegisterForm.open(ctx, number=s.employee, weeks=s.cycle_weeks)
+                await form.fill(s)
+                answers[name] = await form.send()
+            stored = await (await RegisteredSchedulePage.open(ctx, schedule_id=answers["ok"].schedule_id)).read()
+            return answers, stored
 
-    answers, stored = chromium.run(go)
+    answers, stored = browsers.run(go)
     assert answers["ok"].schedule_id == "P-2001" and answers["ok"].errors == ()
     assert differences(cases["ok"], stored) == []
     assert answers["unknown"].errors == ("Anställningsnummer 40199 finns inte i personalsystemet.",)
@@ -120,26 +116,26 @@ def test_register_form_registers_and_refuses_with_the_systems_own_messages(chrom
     ],
 )
 def test_a_changed_page_is_noticed_at_once(
-    chromium: AsyncChromium, golden, tmp_path: Path, system: str, changed: str, path: str) -> None:
+    browsers: BrowserLoop, golden, tmp_path: Path, system: str, changed: str, path: str) -> None:
     golden.set_faults(system, changed_pages=[changed])
 
-    async def go(context: BrowserContext) -> PageChangedError | None:
-        page = await login(await context.new_page(), golden, system)
-        await page.goto(golden.url(system) + path)
-        try:
-            if changed == "scheman":
-                await ScheduleList(page).download_export(tmp_path)
-            elif changed == "registrera":
-                await RegisterForm(page).fill(_schedule("40101", date(2026, 4, 6), None))
-            elif changed == "anstalld":
-                await EmployeePage(page).exists()
-            else:
-                await RegisteredSchedulePage(page).read()
-        except PageChangedError as exc:
-            return exc
-        return None
+    async def go(browser: Browser) -> PageChangedError | None:
+        async with harry_context(browser, golden) as ctx:
+            page = await ctx.goto(system, path)
+            try:
+                if changed == "scheman":
+                    await ScheduleList(ctx, page).download_export(tmp_path)
+                elif changed == "registrera":
+                    await RegisterForm(ctx, page).fill(_schedule("40101", date(2026, 4, 6), None))
+                elif changed == "anstalld":
+                    await EmployeePage(ctx, page).exists()
+                else:
+                    await RegisteredSchedulePage(ctx, page).read()
+            except PageChangedError as exc:
+                return exc
+            return None
 
     started = time.monotonic()
-    error = chromium.run(go)
+    error = browsers.run(go)
     assert isinstance(error, PageChangedError) and error.system == system
     assert time.monotonic() - started < 5.0 + 3  # the quick check, not the 5 s default timeout per element

@@ -9,7 +9,8 @@ from pydantic import ValidationError
 
 from robots.harry.robot import Harry
 from robots.harry.settings import HarrySettings
-from runner.api import Finding, Outcome, RunReport, Severity, WorkItem
+from robots.harry.robot import ExportEntry
+from runner.api import Finding, Outcome, Report, RunReport, Severity, WorkItem
 
 
 def test_defaults_are_40_hours_and_35_for_teachers() -> None:
@@ -35,7 +36,7 @@ def test_bad_settings_are_refused(bad: dict) -> None:
         HarrySettings(**bad)
 
 
-def _report(outcomes: list[tuple[str, Outcome]], dry_run: bool = False) -> dict:
+def _report(outcomes: list[tuple[str, Outcome]], dry_run: bool = False) -> Report:
     run = RunReport(
         run_id="r1", robot="harry", dry_run=dry_run, counts={},
         outcomes=lambda: iter([(WorkItem(key=k, title=f"Schema {k}"), o) for k, o in outcomes]),
@@ -52,35 +53,35 @@ def test_report_puts_deviations_first_with_their_reasons() -> None:
                                       findings=[Finding(code="timmar", message="Schemat ger 36,0 h/vecka; 80 % av 40 h kräver 32,0 h/vecka")])),
         ("d", Outcome.prepared("Registrerat … – sen ändring", findings=[late], data={"late_change": True})),
     ])
-    assert report["headline"] == "2 scheman registrerade, 1 fanns redan, 1 avvikelse till löneadministratörerna, 1 sen ändring"
-    sections = report["sections"]
-    assert sections[0]["heading"].startswith("Avvikelser")
-    assert sections[0]["items"] == [{
-        "key": "c", "title": "Schema c", "summary": "Schemat ger 36,0 h/vecka; 80 % av 40 h kräver 32,0 h/vecka",
-        "reasons": ["Schemat ger 36,0 h/vecka; 80 % av 40 h kräver 32,0 h/vecka"],
+    assert report.heading == "2 scheman registrerade, 1 fanns redan, 1 avvikelse till löneadministratörerna, 1 sen ändring"
+    sections = report.sections
+    assert sections[0].heading.startswith("Avvikelser")
+    assert sections[0].records() == [{
+        "Schema": "Schema c", "Sammanfattning": "Schemat ger 36,0 h/vecka; 80 % av 40 h kräver 32,0 h/vecka",
+        "Skäl": ["Schemat ger 36,0 h/vecka; 80 % av 40 h kräver 32,0 h/vecka"],
     }]
-    by_heading = {s["heading"]: [i["key"] for i in s["items"]] for s in sections}
-    assert by_heading["Sena ändringar – registrerade, meddela löneadministratören"] == ["d"]
-    assert by_heading["Registrerade"] == ["a", "d"]
-    assert by_heading["Fanns redan – inget att göra"] == ["b"]
+    by_heading = {s.heading: [r["Schema"] for r in s.records()] for s in sections}
+    assert by_heading["Sena ändringar – registrerade, meddela löneadministratören"] == ["Schema d"]
+    assert by_heading["Registrerade"] == ["Schema a", "Schema d"]
+    assert by_heading["Fanns redan – inget att göra"] == ["Schema b"]
 
 
 def test_dry_run_report_says_would() -> None:
     report = _report([("a", Outcome.prepared("Provkörning: schemat skulle registreras"))], dry_run=True)
-    assert report["headline"].startswith("1 schema skulle registreras")
+    assert report.heading.startswith("1 schema skulle registreras")
 
 
 def test_unreadable_or_duplicate_schedules_go_to_a_person_without_touching_any_system() -> None:
     from runner.api import BusinessError
     from tests.harry.helpers import MON, schedule, shift
 
-    broken = WorkItem(key="40104:2026-04-06:1", data={"broken": "ogiltigt värde i exporten (x)", "schedule_id": "S-4"})
+    broken = WorkItem(key="40104:2026-04-06:1", data=ExportEntry(broken="ogiltigt värde i exporten (x)", schedule_id="S-4"))
     with pytest.raises(BusinessError) as exc:
         run_coroutine(lambda: Harry().process(None, broken))  # type: ignore[arg-type]
     assert exc.value.code == "felaktig_export" and "S-4" in exc.value.message
 
     s = schedule([shift(1, MON, "07:00", "16:00", 60)], schedule_id="S-5")
-    twice = WorkItem(key=s.key, data={"schedule": s.model_dump(mode="json"), "duplicate_of": ["S-6"]})
+    twice = WorkItem(key=s.key, data=ExportEntry(schedule=s, duplicate_of=["S-6"]))
     with pytest.raises(BusinessError) as exc:
         run_coroutine(lambda: Harry().process(None, twice))  # type: ignore[arg-type]
     assert exc.value.code == "dubblett" and "S-5, S-6" in exc.value.message

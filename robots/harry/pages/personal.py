@@ -1,4 +1,4 @@
-"""The payroll system's pages HaRry reads and writes: employee, registered schedule, register form."""
+"""The payroll system's screens HaRry reads and writes: employee, registered schedule, register form."""
 
 from __future__ import annotations
 
@@ -6,27 +6,29 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from playwright.async_api import Page
+from runner.api import http_status
+from runner.pages import Screen
 
-from runner.api import PageChangedError
-
-from robots.harry.model import WEEKDAYS_SV, Employment, Period, Schedule, Shift, hhmm, parse_hhmm
-from robots.harry.pages.base import ensure, ensure_up, present, read_dl, read_table
+from robots.harry.model import ABSENCE_SV, WEEKDAYS_SV, Absence, Employment, Period, Schedule, Shift, hhmm, parse_hhmm
 
 SYSTEM = "personal"
 OPEN_END = "tills vidare"
+#: The payroll system's label of a schedule kind ("Grundschema") → HaRry's code.
+KINDS = {"grundschema": "grundschema", "placeringsschema": "placeringsschema"}
+#: The payroll system's label of an absence kind ("Föräldraledighet", "Annan frånvaro") → HaRry's code.
+ABSENCE_CODES = {label: code for code, label in ABSENCE_SV.items()}
 
 
 def employee_path(number: str) -> str:
-    return f"/anstallda/{number}"
+    return EmployeePage.path.format(number=number)
 
 
 def schedule_path(schedule_id: str) -> str:
-    return f"/scheman/{schedule_id}"
+    return RegisteredSchedulePage.path.format(schedule_id=schedule_id)
 
 
 def register_path(number: str, cycle_weeks: int) -> str:
-    return f"/scheman/nytt?anstallningsnummer={number}&veckor={cycle_weeks}"
+    return RegisterForm.path.format(number=number, weeks=cycle_weeks)
 
 
 def _date(text: str) -> date | None:
@@ -48,35 +50,34 @@ class RegisteredRow:
     source_id: str
 
 
-class EmployeePage:
-    """`/anstallda/<nr>`: the employee's employments and registered schedules (or "finns inte")."""
+class EmployeePage(Screen):
+    """`/anstallda/<nr>`: the employee's employments, registered schedules and absence (or "finns inte")."""
 
-    NAME = "Anställd"
+    system = SYSTEM
+    name = "Anställd"
+    path = "/anstallda/{number}"
     EMPLOYMENT_COLUMNS = ("Från", "Till", "Sysselsättningsgrad", "Enhet", "Kategorikod")
     SCHEDULE_COLUMNS = ("Schema-ID", "Giltig från", "Giltig till", "Version", "Källa")
-
-    def __init__(self, page: Page) -> None:
-        self.page = page
+    ABSENCE_COLUMNS = ("Typ", "Från", "Till", "Omfattning")
 
     async def exists(self) -> bool:
         """False when the system says the employee does not exist; PageChangedError when neither shows."""
-        status = await ensure_up(self.page, SYSTEM, self.NAME)
+        await self.verify()
         if await self.page.locator("#not-found").count():
             return False
-        if not await present(self.page, "#employments"):
-            if status == 404:
+        if not await self.present("#employments"):
+            if await http_status(self.page) == 404:
                 return False
-            raise PageChangedError(SYSTEM, self.NAME, "#employments missing")
-        await ensure(self.page, SYSTEM, self.NAME, "#registered-schedules")
+            await self.verify("#employments")  # the login form (session ended) or a changed screen
+        await self.verify("#registered-schedules")
         return True
 
     async def employments(self) -> list[Employment]:
-        rows = await read_table(self.page, "#employments", SYSTEM, self.NAME, self.EMPLOYMENT_COLUMNS)
         out = []
-        for r in rows:
+        for r in await self.table("#employments", self.EMPLOYMENT_COLUMNS):
             start = _date(r["Från"])
             if start is None:
-                raise PageChangedError(SYSTEM, self.NAME, "an employment without a start date")
+                raise self.changed("an employment without a start date")
             out.append(
                 Employment(
                     employment_id=r.get("Anställnings-ID", ""),
@@ -90,9 +91,8 @@ class EmployeePage:
         return out
 
     async def registered(self) -> list[RegisteredRow]:
-        rows = await read_table(self.page, "#registered-schedules", SYSTEM, self.NAME, self.SCHEDULE_COLUMNS)
         out = []
-        for r in rows:
+        for r in await self.table("#registered-schedules", self.SCHEDULE_COLUMNS):
             start = _date(r["Giltig från"])
             if start is None:
                 continue
@@ -106,24 +106,40 @@ class EmployeePage:
             )
         return out
 
+    async def absences(self) -> list[Absence]:
+        """Registered absence (föräldraledighet, sjukfrånvaro …) with its period and share of the time."""
+        out = []
+        for r in await self.table("#absences", self.ABSENCE_COLUMNS):
+            start = _date(r["Från"])
+            if start is None:
+                raise self.changed("an absence without a start date")
+            label = r["Typ"].strip().lower()
+            out.append(Absence(kind=ABSENCE_CODES.get(label, label), period=Period(start=start, end=_date(r["Till"])),
+                               percent=_percent(r["Omfattning"])))
+        return out
 
-class RegisteredSchedulePage:
+
+class RegisteredSchedulePage(Screen):
     """`/scheman/<id>`: one registered schedule, read back field by field."""
 
-    NAME = "Registrerat schema"
+    system = SYSTEM
+    name = "Registrerat schema"
+    path = "/scheman/{schedule_id}"
+    requires = ("#schedule-details", "#shifts")
     FIELDS = ("Schema-ID", "Anställningsnr", "Giltig från", "Giltig till", "Version", "Cykel (veckor)", "Källa")
     SHIFT_COLUMNS = ("Vecka", "Veckodag", "Start", "Slut", "Rast (min)")
 
-    def __init__(self, page: Page) -> None:
-        self.page = page
-
     async def read(self) -> Schedule:
-        await ensure(self.page, SYSTEM, self.NAME, "#schedule-details", "#shifts")
-        fields = await read_dl(self.page, "#schedule-details", SYSTEM, self.NAME, self.FIELDS)
-        rows = await read_table(self.page, "#shifts", SYSTEM, self.NAME, self.SHIFT_COLUMNS)
+        await self.verify()
+        snap = await self.snapshot()
+        fields = snap.fields("schedule-details", self.FIELDS)
+        rows = snap.table("shifts", self.SHIFT_COLUMNS)
         start = _date(fields["Giltig från"])
         if start is None:
-            raise PageChangedError(SYSTEM, self.NAME, "no start date")
+            raise self.changed("no start date")
+        kind = KINDS.get(fields.get("Schematyp", "grundschema").strip().lower())
+        if kind is None:
+            raise self.changed(f"unknown schedule kind {fields['Schematyp']!r}")
         days = {name: i + 1 for i, name in enumerate(WEEKDAYS_SV)}
         shifts = tuple(
             Shift(
@@ -132,6 +148,7 @@ class RegisteredSchedulePage:
                 start=parse_hhmm(r["Start"]),
                 end=parse_hhmm(r["Slut"]),
                 break_minutes=int(r["Rast (min)"] or 0),
+                break_start=_time_or_none(r.get("Rast start", "")),
             )
             for r in rows
         )
@@ -143,22 +160,14 @@ class RegisteredSchedulePage:
             shifts=shifts,
             schedule_id=fields["Schema-ID"],
             unit=fields.get("Enhet", ""),
+            kind=kind,  # type: ignore[arg-type]
         )
 
-    async def source_id(self) -> str:
-        fields = await read_dl(self.page, "#schedule-details", SYSTEM, self.NAME, ("Källa",))
-        return fields["Källa"]
 
-
-#: Sets each grid input as typing would (value, then input and change events); returns the ids not found.
-_FILL_GRID_JS = """values => Object.entries(values).filter(([id, value]) => {
-  const el = document.getElementById(id);
-  if (!el) return true;
-  el.value = value;
-  el.dispatchEvent(new Event('input', {bubbles: true}));
-  el.dispatchEvent(new Event('change', {bubbles: true}));
-  return false;
-}).map(([id]) => id)"""
+def _time_or_none(text: str) -> str | None:
+    """'11:00' → '11:00'; the page's '–' or an empty cell (no placed rast) → None."""
+    t = text.strip()
+    return None if t in ("", "–", "-") else t
 
 
 @dataclass(frozen=True)
@@ -169,51 +178,59 @@ class Submitted:
     errors: tuple[str, ...] = ()
 
 
-class RegisterForm:
-    """`/scheman/nytt`: the form that registers a schedule (one grid row per day of the cycle)."""
+#: The grid's second row of a day (a delad tur) has ids v<week>-<day>-2-<part>.
+SECOND_PASS = "-2"
 
-    NAME = "Registrera schema"
+
+class RegisterForm(Screen):
+    """`/scheman/nytt`: the form that registers a schedule (two grid rows per day of the cycle)."""
+
+    system = SYSTEM
+    name = "Registrera schema"
+    path = "/scheman/nytt?anstallningsnummer={number}&veckor={weeks}"
     FORM = "#register-form"
     FIELDS = ("#employee", "#period-start", "#period-end", "#version", "#cycle-weeks", "#source-id")
     SUBMIT = "#register"
     _ID_IN_URL = re.compile(r"/scheman/([^/?#]+)")
 
-    def __init__(self, page: Page) -> None:
-        self.page = page
-
     async def check(self, cycle_weeks: int) -> RegisterForm:
-        last_row = f"#v{cycle_weeks}-7-start"
-        await ensure(self.page, SYSTEM, self.NAME, self.FORM, *self.FIELDS, "#v1-1-start", last_row, self.SUBMIT)
+        """The form is there with a grid for `cycle_weeks` weeks (a dry run stops here)."""
+        await self.verify(self.FORM, *self.FIELDS, "#v1-1-start", f"#v{cycle_weeks}-7-start", self.SUBMIT)
         return self
 
     async def fill(self, schedule: Schedule) -> None:
-        """Type the header fields, then the passes into the grid (one round trip for the whole grid)."""
+        """Type the header fields, then the passes into the grid: the first pass of a day in its first
+        row, a second pass (delad tur) in its second, a placed rast's start beside its length."""
         await self.check(schedule.cycle_weeks)
-        p = self.page
-        weeks = await p.locator("#cycle-weeks").first.input_value()
+        weeks = await self.page.locator("#cycle-weeks").first.input_value()
         if weeks.strip() != str(schedule.cycle_weeks):
-            raise PageChangedError(SYSTEM, self.NAME, f"the grid is for {weeks} weeks, not {schedule.cycle_weeks}")
-        await p.fill("#employee", schedule.employee)
-        await p.fill("#period-start", schedule.period.start.isoformat())
-        await p.fill("#period-end", schedule.period.end.isoformat() if schedule.period.end else "")
-        await p.fill("#version", str(schedule.version))
-        await p.fill("#source-id", schedule.schedule_id)
-        values = {}
+            raise self.changed(f"the grid is for {weeks} weeks, not {schedule.cycle_weeks}")
+        header = {
+            "#employee": schedule.employee,
+            "#period-start": schedule.period.start.isoformat(),
+            "#period-end": schedule.period.end.isoformat() if schedule.period.end else "",
+            "#version": str(schedule.version),
+            "#source-id": schedule.schedule_id,
+        }
+        values: dict[str, str] = {k.lstrip("#"): v for k, v in header.items()}
+        slot: dict[tuple[int, int], int] = {}
         for s in schedule.shifts:
-            row = f"v{s.week}-{s.weekday}"
+            n = slot[s.day_key] = slot.get(s.day_key, 0) + 1
+            row = f"v{s.week}-{s.weekday}" + (SECOND_PASS if n == 2 else "")
             values[f"{row}-start"] = hhmm(s.start)
             values[f"{row}-end"] = hhmm(s.end)
             values[f"{row}-break"] = str(s.break_minutes)
-        missing = await p.evaluate(_FILL_GRID_JS, values)
+            values[f"{row}-break-start"] = hhmm(s.break_start) if s.break_start else ""
+        if schedule.kind != "grundschema" or await self.present("#schedule-kind"):
+            await self.verify("#schedule-kind")
+            await self.page.select_option("#schedule-kind", value=schedule.kind)
+        missing = await self.page.evaluate(_FILL_JS, values)
         if missing:
-            raise PageChangedError(SYSTEM, self.NAME, "grid fields missing: " + ", ".join(missing[:3]))
+            raise self.changed("grid fields missing: " + ", ".join(missing[:3]))
 
-    async def submit(self) -> Submitted:
+    async def send(self) -> Submitted:
         """Click "Registrera"; the answer is the new schedule's page or the form again with errors."""
-        async with self.page.expect_navigation():
-            await self.page.locator(self.SUBMIT).first.click()
-        await ensure_up(self.page, SYSTEM, self.NAME)
-        errors = [t.strip() for t in await self.page.locator("#form-errors li").all_inner_texts() if t.strip()]
+        errors = await self.submit(self.FORM, button=self.SUBMIT)
         if errors:
             return Submitted(schedule_id=None, errors=tuple(errors))
         if await self.page.locator("#schedule-details").count():
@@ -221,5 +238,16 @@ class RegisterForm:
             if match and match.group(1) != "nytt":
                 return Submitted(schedule_id=match.group(1))
         if await self.page.locator(self.FORM).count():
-            raise PageChangedError(SYSTEM, self.NAME, "the form came back without a message")
+            raise self.changed("the form came back without a message")
         return Submitted(schedule_id=None)
+
+
+#: Sets each input as typing would (value, then input and change events); returns the ids not found.
+_FILL_JS = """values => Object.entries(values).filter(([id, value]) => {
+  const el = document.getElementById(id);
+  if (!el) return true;
+  el.value = value;
+  el.dispatchEvent(new Event('input', {bubbles: true}));
+  el.dispatchEvent(new Event('change', {bubbles: true}));
+  return false;
+}).map(([id]) => id)"""

@@ -4,11 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from playwright.async_api import Page
-
-from runner.api import PageChangedError
-
-from robots.harry.pages.base import ensure
+from runner.pages import Screen
 
 SYSTEM = "schema"
 LIST_PATH = "/scheman"
@@ -16,19 +12,17 @@ PAGE_NAME = "Scheman"
 EXPORT_LINK = "#export-csv"
 
 
-class ScheduleList:
+class ScheduleList(Screen):
     """`/scheman`: the table of schedules and the link "Exportera godkända scheman (CSV)"."""
 
-    def __init__(self, page: Page) -> None:
-        self.page = page
-
-    async def check(self) -> ScheduleList:
-        await ensure(self.page, SYSTEM, PAGE_NAME, EXPORT_LINK)
-        return self
+    system = SYSTEM
+    name = PAGE_NAME
+    path = LIST_PATH
+    requires = (EXPORT_LINK,)
 
     async def download_export(self, folder: Path) -> bytes:
         """Click the export link as a person would and keep the downloaded file in `folder`."""
-        await self.check()
+        await self.verify()
         async with self.page.expect_download() as info:
             await self.page.locator(EXPORT_LINK).first.click()
         download = await info.value
@@ -41,5 +35,5 @@ class ScheduleList:
         content = target.read_bytes()
         if content.lstrip(b"\xef\xbb\xbf").lstrip().startswith(b"<"):
             # An HTML page instead of a CSV file: the export link no longer leads to the export.
-            raise PageChangedError(SYSTEM, PAGE_NAME, "the export link returned a web page, not a CSV file")
+            raise self.changed("the export link returned a web page, not a CSV file")
         return content
