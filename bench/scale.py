@@ -28,7 +28,11 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import harness as h  # noqa: E402
+from bench.cells import engine_cell  # noqa: E402
+from bench.output import configure_bench_logging, machine, write_json  # noqa: E402
+from bench.sampler import TreeSampler  # noqa: E402
+from bench.scenarios import ensure_scenario  # noqa: E402
+from bench.systems_host import SystemsHost  # noqa: E402
 
 MEMORY_TOLERANCE = 0.20
 HEADER = (f"{'N':>6} {'wall s':>8} {'ms/item':>8} {'items/s':>8} {'py ms':>6} {'node ms':>7} {'chrom ms':>8} "
@@ -83,28 +87,27 @@ def main() -> None:
     parser.add_argument("--seed", default="bench")
     parser.add_argument("--chromium", help="browser executable (default: what the framework picks)")
     args = parser.parse_args()
-    h.CHROMIUM = args.chromium
 
     rows: list[dict[str, Any]] = []
-    payload: dict[str, Any] = {"bench": "scale", "started": time.strftime("%Y-%m-%d %H:%M"), "machine": h.machine(),
+    payload: dict[str, Any] = {"bench": "scale", "started": time.strftime("%Y-%m-%d %H:%M"), "machine": machine(args.chromium),
                                "args": {k: str(v) for k, v in vars(args).items()}, "rows": rows}
-    out = h.write_json("scale", payload)
+    out = write_json("scale", payload)
     with tempfile.TemporaryDirectory(prefix="nattskift-scale-") as tmp:
         work = Path(tmp)
-        h.configure_bench_logging(work)
-        h.install_timing()
+        configure_bench_logging(work)
         print(HEADER, flush=True)
         for n in args.sizes:
             if args.robot == "ronney":
-                path, cases, fetchable = h.ensure_scenario(n, args.seed)
+                path, cases, fetchable = ensure_scenario(n, args.seed)
                 host_args: tuple[str, Any] = ("fixtures", path)
             else:  # the engine's stdlib target with exactly n items (warm-up included: n + 5)
                 cases = fetchable = n + 5
                 host_args = ("tiny", n + 5)
-            with h.SystemsHost(*host_args) as host, h.TreeSampler(exclude=[host.pid], interval=0.5) as sampler:
-                h.engine_cell(host, sampler, work, args.robot, concurrency=args.concurrency, latency_ms=0, limit=5)
-                r = h.engine_cell(host, sampler, work, args.robot, concurrency=args.concurrency,
-                                  latency_ms=args.latency, limit=n)
+            with SystemsHost(*host_args) as host, TreeSampler(exclude=[host.pid], interval=0.5) as sampler:
+                engine_cell(host, sampler, work, args.robot, concurrency=args.concurrency, latency_ms=0, limit=5,
+                            chromium=args.chromium)
+                r = engine_cell(host, sampler, work, args.robot, concurrency=args.concurrency,
+                                latency_ms=args.latency, limit=n, chromium=args.chromium)
             r.update(scenario_cases=cases, fetchable_items=fetchable,
                      ms_per_item=round(1000 * r["wall_s"] / max(r["items"], 1), 1))
             rows.append(r)

@@ -28,17 +28,21 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import harness as h  # noqa: E402
+from bench.cells import write_settings  # noqa: E402
+from bench.output import write_json  # noqa: E402
+from bench.paths import ROOT  # noqa: E402
+from bench.procfs import proc_cpu, tree  # noqa: E402
+from bench.systems_host import SystemsHost  # noqa: E402
 
 NATTSKIFT = str(Path(sys.executable).parent / "nattskift")
 TARGET_SPEEDUP_2 = 1.8
 
 
 def tree_cpu(pid: int) -> float:
-    return sum(h._proc_cpu(p) or 0.0 for p in h.tree(pid, set()))
+    return sum(proc_cpu(p) or 0.0 for p in tree(pid, set()))
 
 
-def one_night(args: argparse.Namespace, workers: int, host: h.SystemsHost, root: Path) -> dict[str, Any]:
+def one_night(args: argparse.Namespace, workers: int, host: SystemsHost, root: Path) -> dict[str, Any]:
     from sqlalchemy import func, select, text
 
     from runner.ledger.db import close_database, open_database
@@ -49,9 +53,9 @@ def one_night(args: argparse.Namespace, workers: int, host: h.SystemsHost, root:
     with pg_schema_url(args.postgres) as url:
         extra = (f'[database]\nurl = "{url}"\n[workers]\nqueue = true\nlocal = false\n'
                  f'lease_seconds = 30\n[logging]\nconsole = "never"')
-        config = h.write_settings(root / f"w{workers}", host, "tiny", args.concurrency, extra=extra)
+        config = write_settings(root / f"w{workers}", host, "tiny", args.concurrency, extra=extra)
         cores = os.cpu_count() or 1
-        env = {**os.environ, "PYTHONPATH": str(h.ROOT)}
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
         procs = [subprocess.Popen(["taskset", "-c", str(i % cores), NATTSKIFT, "worker", "--robot", "tiny",
                                    "--concurrency", str(args.concurrency), "--config", str(config)],
                                   env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -120,7 +124,7 @@ def main() -> None:
     import tempfile
 
     rows: list[dict[str, Any]] = []
-    with tempfile.TemporaryDirectory(prefix="nattskift-scale-out-") as tmp, h.SystemsHost("tiny", args.items) as host:
+    with tempfile.TemporaryDirectory(prefix="nattskift-scale-out-") as tmp, SystemsHost("tiny", args.items) as host:
         host.set_faults(latency_ms=args.latency_ms)
         for w in counts:
             rows.append(one_night(args, w, host, Path(tmp)))
@@ -139,7 +143,7 @@ def main() -> None:
     if two is not None and base:
         met = two["speedup"] >= TARGET_SPEEDUP_2
         print(f"\ntarget: 2 workers ≥ {TARGET_SPEEDUP_2}× one: {'met' if met else 'missed'} ({two['speedup']}×)")
-    print(f"results: {h.write_json('scale_out', {'args': vars(args), 'rows': rows, 'load': os.getloadavg()})}")
+    print(f"results: {write_json('scale_out', {'args': vars(args), 'rows': rows, 'load': os.getloadavg()})}")
 
 
 if __name__ == "__main__":

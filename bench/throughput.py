@@ -27,7 +27,11 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import harness as h  # noqa: E402
+from bench.cells import engine_cell, naive_cell  # noqa: E402
+from bench.output import configure_bench_logging, machine, write_json  # noqa: E402
+from bench.sampler import TreeSampler  # noqa: E402
+from bench.scenarios import ensure_scenario  # noqa: E402
+from bench.systems_host import SystemsHost  # noqa: E402
 
 TARGET_SPEEDUP = 5.0
 TARGET_PEAK_MB = 1536
@@ -72,10 +76,9 @@ def main() -> None:
     args = parser.parse_args()
 
     started = time.strftime("%Y-%m-%d %H:%M")
-    h.CHROMIUM = args.chromium
     scenario: dict[str, Any] = {}
     if args.robot == "ronney":
-        path, size, fetchable = h.ensure_scenario(max(args.items, args.scenario_items), args.seed)
+        path, size, fetchable = ensure_scenario(max(args.items, args.scenario_items), args.seed)
         scenario = {"path": str(path), "cases": size, "fetchable_items": fetchable}
         host_args: tuple[str, Any] = ("fixtures", path)
         print(f"scenario: {size} cases, {fetchable} fetchable items; processing {args.items} per run", flush=True)
@@ -83,29 +86,30 @@ def main() -> None:
         host_args = ("tiny", args.items)
 
     rows: list[dict[str, Any]] = []
-    payload: dict[str, Any] = {"bench": "throughput", "started": started, "machine": h.machine(),
+    payload: dict[str, Any] = {"bench": "throughput", "started": started, "machine": machine(args.chromium),
                                "args": {k: str(v) for k, v in vars(args).items()}, "scenario": scenario, "rows": rows}
     out = None
     with tempfile.TemporaryDirectory(prefix="nattskift-bench-") as tmp:
         work = Path(tmp)
-        h.configure_bench_logging(work)
-        h.install_timing()
-        h.TRACING = not args.no_tracing
-        with h.SystemsHost(*host_args) as host, h.TreeSampler(exclude=[host.pid]) as sampler:
+        configure_bench_logging(work)
+        cell = {"chromium": args.chromium}
+        tracing = not args.no_tracing
+        with SystemsHost(*host_args) as host, TreeSampler(exclude=[host.pid]) as sampler:
             # Warm-up (not recorded): imports, Chromium's first start, the systems' first requests.
-            h.engine_cell(host, sampler, work, args.robot, concurrency=2, latency_ms=0, limit=min(5, args.items))
+            engine_cell(host, sampler, work, args.robot, concurrency=2, latency_ms=0, limit=min(5, args.items), **cell)
             print(HEADER, flush=True)
             base: dict[tuple[int, int], float] = {}
             for lat in args.latencies:
                 for c in args.concurrency:
-                    r = h.engine_cell(host, sampler, work, args.robot, concurrency=c, latency_ms=lat, limit=args.items)
+                    r = engine_cell(host, sampler, work, args.robot, concurrency=c, latency_ms=lat, limit=args.items,
+                                    tracing=tracing, **cell)
                     if c == 1:
                         base[(lat, 1)] = r["items_per_s"]
                     rows.append(r)
                     print(row_text(r, base), flush=True)
-                    out = h.write_json("throughput", payload) if out is None else _rewrite(out, payload)
+                    out = write_json("throughput", payload) if out is None else _rewrite(out, payload)
                 if args.baseline_items:
-                    r = h.naive_cell(host, sampler, work, args.robot, latency_ms=lat, items=args.baseline_items)
+                    r = naive_cell(host, sampler, work, args.robot, latency_ms=lat, items=args.baseline_items, **cell)
                     rows.append(r)
                     print(row_text(r, base), flush=True)
                     _rewrite(out, payload)
