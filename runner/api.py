@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import enum
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
 from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from pathlib import Path
@@ -470,21 +470,27 @@ def count_section(run: RunReport, heading: str = "Antal ärenden") -> Section:
 
 def status_sections(
     run: RunReport,
-    columns: list[str],
+    columns: list[str] | Mapping[Status, list[str]],
     row: Callable[[WorkItem, Outcome], list[Cell]],
     *,
     statuses: tuple[Status, ...] = REPORT_STATUS_ORDER,
-    headings: dict[Status, str] | None = None,
+    headings: Mapping[Status, str] | None = None,
 ) -> list[Section]:
     """One section per status in `statuses` (what needs a person first), each row `row(item, outcome)`,
-    sorted by item key; a status with no cases is left out. Reads the run's outcomes once."""
+    sorted by item key; a status with no cases is left out. Reads the run's outcomes once.
+
+    `columns` is one list for every section, or one per status (then `row` gives that status's cells)."""
     buckets: dict[Status, list[tuple[str, list[Cell]]]] = {s: [] for s in statuses}
     for item, outcome in run.outcomes():
         if outcome.status in buckets:
             buckets[outcome.status].append((item.key, row(item, outcome)))
     names = headings or {}
     return [
-        Section(heading=names.get(s, s.label_sv), columns=columns, rows=[r for _, r in sorted(rows, key=lambda kr: kr[0])])
+        Section(
+            heading=names.get(s, s.label_sv),
+            columns=list(columns[s] if isinstance(columns, Mapping) else columns),
+            rows=[r for _, r in sorted(rows, key=lambda kr: kr[0])],
+        )
         for s, rows in buckets.items()
         if rows
     ]

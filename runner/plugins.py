@@ -1,4 +1,6 @@
-"""Robot discovery through the entry-point group `nattskift.robots` (the bundled robots register too).
+"""The one robot registry: the entry-point group `nattskift.robots` (the bundled robots register too), the
+bundled `robots/` folder and the settings' `robot_dirs`. Each robot module is imported once, whichever way
+it is found; two robots with one name are an error naming both, and neither is loaded.
 
 A robot in its own package declares, in its pyproject.toml:
 
@@ -15,6 +17,7 @@ import sys
 from collections.abc import Iterable
 from importlib.metadata import entry_points
 from pathlib import Path
+from types import ModuleType
 
 from runner.api import Robot
 from runner.settings import Settings, SettingsError, validate_robot_settings
@@ -42,8 +45,46 @@ def add_robot_dirs(dirs: Iterable[Path]) -> None:
             _robot_dirs.append(d)
 
 
-def _robot_in_module(module_name: str, name: str) -> type[Robot] | None:
+class DuplicateRobot(RobotNotFound):
+    """Two robots have the same name: the name keys the ledger and the settings, so neither is used."""
+
+
+def _robot_modules() -> dict[Path, ModuleType]:
+    """The robot modules imported so far, by file: a robot found again (a `robot_dirs` entry that is the
+    bundled folder, an entry point into a scanned folder) is the module already imported, never a second one."""
+    out: dict[Path, ModuleType] = {}
+    for mod in list(sys.modules.values()):
+        file = getattr(mod, "__file__", None)
+        if file and file.endswith("robot.py"):
+            out[Path(file).resolve()] = mod
+    return out
+
+
+def _import_robot(robot_py: Path, module_name: str, loaded: dict[Path, ModuleType], places: set[Path]) -> ModuleType:
+    """`robot_py` imported once. A module of the same name from another scanned folder is a duplicate robot;
+    one from a folder no longer scanned (an earlier test's) is forgotten first."""
+    if robot_py in loaded:
+        return loaded[robot_py]
+    cached = sys.modules.get(module_name)
+    cached_file = getattr(cached, "__file__", None)
+    if cached_file:
+        other = Path(cached_file).resolve()
+        if other.parent.parent in places:
+            raise DuplicateRobot(_duplicate(robot_py.parent.name, other, robot_py))
+        package = module_name.rsplit(".", 1)[0]
+        for key in [k for k in sys.modules if k == package or k.startswith(package + ".")]:
+            del sys.modules[key]
     module = importlib.import_module(module_name)
+    loaded[robot_py] = module
+    return module
+
+
+def _duplicate(name: str, first: Path | str, second: Path | str) -> str:
+    return (f"robot name {name!r} is used by two robots, {first} and {second}: the name keys the ledger and "
+            "the settings, so neither is loaded; rename one or remove its folder from robot_dirs")
+
+
+def _robot_in_module(module: ModuleType, name: str) -> type[Robot] | None:
     for _, obj in inspect.getmembers(module, inspect.isclass):
         if issubclass(obj, Robot) and obj is not Robot and obj.name == name and obj.__module__ == module.__name__:
             return obj
@@ -63,7 +104,10 @@ def _scan_dirs(broken: dict[str, str]) -> dict[str, type[Robot]]:
     """
     found: dict[str, type[Robot]] = {}
     bundled = Path(__file__).resolve().parent.parent / "robots"
-    places: list[tuple[Path, str]] = [(bundled, "robots.")] + [(d, "") for d in _robot_dirs]
+    places: list[tuple[Path, str]] = [(bundled, "robots.")] + [(d, "") for d in _robot_dirs if d != bundled]
+    folders = {folder for folder, _ in places}
+    loaded = _robot_modules()
+    duplicates: set[str] = set()
     for folder, prefix in places:
         if not folder.is_dir():
             continue
@@ -72,13 +116,23 @@ def _scan_dirs(broken: dict[str, str]) -> dict[str, type[Robot]]:
         for robot_py in sorted(folder.glob("*/robot.py")):
             name = robot_py.parent.name
             try:
-                cls = _robot_in_module(f"{prefix}{name}.robot", name)
+                cls = _robot_in_module(_import_robot(robot_py.resolve(), f"{prefix}{name}.robot", loaded, folders), name)
+            except DuplicateRobot as exc:
+                broken[name] = str(exc)
+                duplicates.add(name)
+                found.pop(name, None)
+                continue
             except Exception as exc:
                 broken[name] = f"robot {name!r} ({robot_py}) could not be loaded: {one_line(exc)}"
                 continue
-            if cls is not None:
-                found[name] = cls
-                broken.pop(name, None)
+            if cls is None or name in duplicates:
+                continue
+            if name in found and found[name] is not cls:
+                broken[name] = _duplicate(name, inspect.getfile(found.pop(name)), robot_py)
+                duplicates.add(name)
+                continue
+            found[name] = cls
+            broken.pop(name, None)
     return found
 
 
@@ -97,6 +151,11 @@ def discover() -> tuple[dict[str, type[Robot]], dict[str, str]]:
             broken[ep.name] = (
                 str(exc) if isinstance(exc, RobotNotFound) else f"robot {ep.name!r} ({ep.value}) could not be loaded: {one_line(exc)}"
             )
+            continue
+        if ep.name in robots and robots[ep.name] is not cls:
+            broken[ep.name] = _duplicate(ep.name, inspect.getfile(robots.pop(ep.name)), ep.value)
+            continue
+        if ep.name in broken and broken[ep.name].startswith(f"robot name {ep.name!r} is used by two"):
             continue
         robots[ep.name] = cls
         broken.pop(ep.name, None)

@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any
 
-from runner.api import Context, Link, Outcome, Robot, RunReport, Status, StopRun, WorkItem
+from runner.api import Cell, Context, Link, Outcome, Report, Robot, RunReport, Section, Status, StopRun, WorkItem
+from runner.api import count_section, status_sections
 
 from robots.ronney.note import note_title
 from robots.ronney.pages.application import DECISION_STATUS, ApplicationPage, application_path
@@ -22,7 +23,7 @@ from robots.ronney.rules.calculation import comparison_month
 from robots.ronney.rules.child_earnings import children_who_may_earn
 from robots.ronney.rules.identity import check_id
 from robots.ronney.rules.model import MONTHLY_KINDS, Application
-from robots.ronney.rules.units import Month
+from robots.ronney.rules.units import Month, kr
 from robots.ronney.settings import RonneySettings
 from robots.ronney.ssbtek import SsbtekUnavailable, household_incomes
 
@@ -136,37 +137,35 @@ class Ronney(Robot[RonneySettings, ApplicationRow]):
 
     # -- report ----------------------------------------------------------------------------------
 
-    async def report(self, ctx: Ctx, run: RunReport) -> dict[str, Any]:
+    async def report(self, ctx: Ctx, run: RunReport) -> Report:
         """The night's summary for caseworkers: who needs a person first, with reasons."""
-        attention: list[dict[str, Any]] = []
-        waiting: list[dict[str, Any]] = []
-        prepared: list[dict[str, Any]] = []
-        failed: list[dict[str, Any]] = []
-        total = 0
-        for item, outcome in run.outcomes():
-            row = {"nyckel": item.key, "rubrik": item.title, "sammanfattning": outcome.summary}
-            if outcome.status == Status.needs_attention:
-                row["skal"] = [f.message for f in outcome.findings if f.severity.value != "info"] or [outcome.summary]
-                attention.append(row)
-            elif outcome.status == Status.waiting:
-                waiting.append(row)
-            elif outcome.status == Status.prepared:
-                amount = int(outcome.data.get("amount", 0))
-                total += amount
-                prepared.append({**row, "belopp": amount})
-            elif outcome.status == Status.failed:
-                failed.append(row)
-        for rows in (attention, waiting, prepared, failed):
-            rows.sort(key=lambda r: r["nyckel"])
-        counts = {Status(s).label_sv if s in Status.__members__ else s: n for s, n in run.counts.items()}
-        return {
-            "rubrik": "Ronney – nattens ansökningar om försörjningsstöd",
-            "provkorning": run.dry_run,
-            "antal": counts,
-            "behover_handlaggare": attention,
-            "tekniskt_fel": failed,
-            "vantar_pa_komplettering": waiting,
-            "klara_for_beslut": prepared,
-            "preliminart_belopp_klara_for_beslut": total,
-            "pamminnelse": "Ronney fattar inga beslut och gör inga utbetalningar; beloppen är preliminära.",
-        }
+        cases = status_sections(run, REPORT_COLUMNS, _report_row, statuses=REPORT_STATUSES, headings=REPORT_HEADINGS)
+        total = sum(r[2] for s in cases if s.heading == REPORT_HEADINGS[Status.prepared] for r in s.rows)  # type: ignore[misc]
+        return Report(
+            heading="Ronney – nattens ansökningar om försörjningsstöd" + (" (provkörning)" if run.dry_run else ""),
+            sections=[
+                count_section(run),
+                *cases,
+                Section(heading="Att tänka på", text=f"Preliminärt belopp för ansökningarna som är klara för beslut: "
+                        f"{kr(total)}. Ronney fattar inga beslut och gör inga utbetalningar; beloppen är preliminära."),
+            ],
+        )
+
+
+REPORT_STATUSES = (Status.needs_attention, Status.failed, Status.waiting, Status.prepared)
+REPORT_HEADINGS = {Status.needs_attention: "Behöver en handläggare", Status.failed: "Tekniskt fel",
+                   Status.waiting: "Väntar på komplettering", Status.prepared: "Klara för beslut"}
+REPORT_COLUMNS = {
+    Status.needs_attention: ["Ärende", "Skäl"],
+    Status.failed: ["Ärende", "Sammanfattning"],
+    Status.waiting: ["Ärende", "Sammanfattning"],
+    Status.prepared: ["Ärende", "Sammanfattning", "Preliminärt belopp (kr)"],
+}
+
+
+def _report_row(item: WorkItem, outcome: Outcome) -> list[Cell]:
+    if outcome.status == Status.needs_attention:
+        return [item.title, [f.message for f in outcome.findings if f.severity.value != "info"] or [outcome.summary]]
+    if outcome.status == Status.prepared:
+        return [item.title, outcome.summary, int(outcome.data.get("amount", 0))]
+    return [item.title, outcome.summary]

@@ -57,6 +57,7 @@ def test_unknown_robot_is_named_with_the_installed_ones(tmp_path):
 
 
 def test_new_creates_a_robot_that_list_shows_and_whose_test_passes(tmp_path):
+    # "greta", not a bundled robot's name: two robots with one name are refused (tests/engine/test_registry.py)
     robots_dir = tmp_path / "robots"
     created = runner.invoke(app, ["new", "greta", "--dir", str(robots_dir)])
     assert created.exit_code == 0, created.output

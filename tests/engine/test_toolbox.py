@@ -1,34 +1,23 @@
 """The robot toolbox (issue 14): screens, the typed contract, item data checked at `yield`, test doubles.
 
-A robot written here on `runner.api`, `runner.pages` and `runner.testing` alone reads a table, fills a
-form and reads it back, in real Chromium through the real engine; its failures are the framework's.
+The robot of docs/writing-a-robot.md, on `runner.api` and `runner.pages` alone, reads a table, fills a form
+and reads it back, in real Chromium through the real engine, against a `runner.testing.TinySystem`; its
+failures are the framework's.
 """
 
 from __future__ import annotations
 
+import ast
 import asyncio
+import re
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
-from pydantic import BaseModel
 
 from runner import plugins
-from runner.api import (
-    Context,
-    Outcome,
-    PageChangedError,
-    Report,
-    Robot,
-    RunReport,
-    SessionExpiredError,
-    Status,
-    SystemUnavailableError,
-    WorkItem,
-    count_section,
-    status_sections,
-)
-from runner.pages import Screen
+from runner.api import PageChangedError, Report, Robot, SessionExpiredError, Status, SystemUnavailableError, WorkItem
 from runner.settings import SettingsError
 from runner.testing import FakeContext, Redirect, Refused, TinySystem, chromium, make_settings, run_robot
 
@@ -65,51 +54,21 @@ def kassa() -> TinySystem:
     return system
 
 
-class Case(BaseModel):
-    case_id: str
-    seen: date
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "writing-a-robot.md"
 
 
-class KassaSettings(Robot.Settings):
-    note: str = "Granskad av roboten"
+def docs_robot() -> dict[str, object]:
+    """The robot of docs/writing-a-robot.md's "A whole robot" section, run here as written there."""
+    text = DOCS.read_text(encoding="utf-8")
+    section = text[text.index("## A whole robot"):]
+    code = section[section.index("```python") + len("```python"):section.index("```", section.index("```python") + 9)]
+    namespace: dict[str, object] = {"__name__": "docs_kassa"}
+    exec(compile(code, str(DOCS), "exec", dont_inherit=True), namespace)  # noqa: S102 - the docs' own code, tested
+    return namespace
 
 
-class CaseList(Screen[KassaSettings]):
-    system, name, path, requires = "kassa", "Ärenden", "/arenden", ("table#arenden",)
-
-
-class CasePage(Screen[KassaSettings]):
-    system, name, path, requires = "kassa", "Ärende", "/arenden/{case_id}", ("dl#akt", "table#anteckningar")
-
-    async def notes(self) -> list[str]:
-        return [r["Rubrik"] for r in await self.table("table#anteckningar", ("Rubrik",))]
-
-
-class Kassa(Robot[KassaSettings, Case]):
-    name = "kassa"
-    title = "Kassa – testrobot"
-    systems = ("kassa",)
-
-    async def fetch(self, ctx: Context[KassaSettings]):
-        for row in await (await CaseList.open(ctx)).table("table#arenden", ("Ärende", "Status")):
-            if row["Status"] == "Ny":
-                yield WorkItem(key=row["Ärende"], title=f"Ärende {row['Ärende']}",
-                               data=Case(case_id=row["Ärende"], seen=ctx.now().date()))
-
-    async def process(self, ctx: Context[KassaSettings], item: WorkItem[Case]) -> Outcome:
-        page = await CasePage.open(ctx, case_id=item.data.case_id)
-        if ctx.settings.note in await page.notes():
-            return Outcome.skipped("Redan granskad")
-        errors = await page.submit("form#notering", fill={"#rubrik": ctx.settings.note})
-        if errors:
-            return Outcome.needs_attention("Kassan tog inte emot anteckningen: " + "; ".join(errors))
-        if ctx.settings.note not in await CasePage(ctx, page.page).notes():
-            raise RuntimeError("the note is not there after saving")
-        return Outcome.prepared(f"Granskad {item.data.seen:%Y-%m-%d}")
-
-    async def report(self, ctx: Context[KassaSettings], run: RunReport) -> Report:
-        sections = status_sections(run, ["Ärende", "Sammanfattning"], lambda i, o: [i.key, o.summary])
-        return Report(heading="Kassa – nattens ärenden", sections=[count_section(run), *sections])
+DOC = docs_robot()
+Case, KassaSettings, CaseList, CasePage, Kassa = (DOC[n] for n in ("Case", "KassaSettings", "CaseList", "CasePage", "Kassa"))
 
 
 def test_a_robot_on_the_toolbox_reads_a_table_fills_a_form_and_reads_it_back(tmp_path):
@@ -193,3 +152,35 @@ def test_screen_tells_a_server_error_an_ended_session_and_a_changed_screen_apart
     # in a thread of its own: a browser test before this one may leave its event loop running in this one
     with ThreadPoolExecutor(1) as pool:
         pool.submit(asyncio.run, go()).result()
+
+
+def test_every_snippet_in_the_docs_compiles_and_the_first_robot_runs_as_written():
+    text = DOCS.read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", text, re.S)
+    for block in blocks:  # top-level `await` as in the docs' step-by-step snippet
+        compile(block, str(DOCS), "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
+    namespace: dict[str, object] = {"__name__": "docs_lena"}
+    exec(compile(blocks[0], str(DOCS), "exec", dont_inherit=True), namespace)  # noqa: S102 - the docs' own code, tested
+    lena_cls = namespace["Lena"]
+    assert lena_cls.Settings is namespace["LenaSettings"] and lena_cls.Item is namespace["Decision"]
+
+    system = TinySystem("hemtjanst")
+
+    @system.page("/beslut")
+    def decisions(params, form):
+        assert params == {"status": "ny"}
+        return ("<table id='beslut'><thead><tr><th>Beslut</th><th>Grupp</th></tr></thead>"
+                "<tbody><tr><td>B-1</td><td>Norr</td></tr></tbody></table>")
+
+    async def go():
+        async with chromium() as browser:
+            ctx = FakeContext(lena_cls(), browser, {"hemtjanst": system.settings()}, now=datetime(2025, 12, 1, 2))
+            [item] = await ctx.fetch_items()
+            outcome = await ctx.process_item(item)
+            await ctx.close()
+            return item, outcome
+
+    with system, ThreadPoolExecutor(1) as pool:
+        item, outcome = pool.submit(asyncio.run, go()).result()
+    assert (item.key, item.data.group) == ("B-1", "Norr")
+    assert outcome.status == Status.prepared and outcome.evidence[0].value == "Norr"

@@ -12,7 +12,7 @@ ensamstående 3 910, sambo 7 050; children 0 år 2 720, 1–2 år 3 030 (utan lu
 
 from __future__ import annotations
 
-from runner.api import Status
+from runner.api import Report, Status
 
 from tests.ronney.conftest import ronney_notes, run_ronney, statuses
 
@@ -132,12 +132,14 @@ def test_run_then_rerun_then_rerun_with_a_lost_ledger(tmp_path, golden):
     assert {ch["new"] for ch in changes} == {"Väntar på beslut"}
 
     # the morning report: the cases needing a person, each with its reasons
-    report = first.report
-    assert report["antal"] == {"Förberett": 9, "Behöver en handläggare": 9, "Väntar": 1, "Inget att göra": 1}
-    attention = {row["nyckel"]: row["skal"] for row in report["behover_handlaggare"]}
+    report = Report.parse(first.report)
+    assert dict(report.section("Antal ärenden").rows) == {"Förberett": 9, "Behöver en handläggare": 9, "Väntar": 1, "Inget att göra": 1}
+    # the "Ärende" column shows the item's title, "Ärende 1006 – december 2025 (…)": the case id is its second word
+    attention = {f"{row['Ärende'].split()[1]}:2025-12": row["Skäl"] for row in report.section("Behöver en handläggare").records()}
     assert sorted(attention) == sorted(f"{k}:2025-12" for k, (s, _, _) in EXPECTED.items() if s == N)
     assert any("julafton" in reason for reason in attention["1006:2025-12"])
-    assert report["preliminart_belopp_klara_for_beslut"] == 3900 + 19050 + 21620 + 3630 + 4230 + 4010 + 0 + 8560 + 3980
+    amounts = [row["Preliminärt belopp (kr)"] for row in report.section("Klara för beslut").records()]
+    assert sum(amounts) == 3900 + 19050 + 21620 + 3630 + 4230 + 4010 + 0 + 8560 + 3980
 
     # the next night, same ledger: only the waiting application is looked at again; nothing is written
     notes_after_first = golden.state("ekonomi")
