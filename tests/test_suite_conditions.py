@@ -91,3 +91,14 @@ def test_the_load_script_is_documented_and_runs_pytest_beside_hogs():
     text = script.read_text(encoding="utf-8")
     assert "NATTSKIFT_TEST_SLOWDOWN" in text and ".venv/bin/pytest" in text
     assert "test-beside-cpu-hogs" in (REPO / "README.md").read_text(encoding="utf-8")
+
+
+def test_the_protections_apply_to_every_test_wherever_it_lives(request) -> None:
+    # A plugin (-p in pyproject.toml), not tests/conftest.py: a conftest covers only the tests below its folder,
+    # and robots/*/tests are collected too (testpaths), so the registry isolation and the personal-data scan
+    # must be global.
+    from tests.support import protections
+
+    manager = request.config.pluginmanager
+    assert manager.is_registered(protections) or manager.has_plugin("tests.support.protections")
+    assert "_isolated_robot_registry" in request.fixturenames

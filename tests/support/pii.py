@@ -1,6 +1,6 @@
 """The people in the scenarios a test session used, so the session can prove none of them leaked.
 
-tests/conftest.py scans every log file, the names of every file the suite wrote (screenshots, traces)
+tests/support/protections.py scans every log file, the names of every file the suite wrote (screenshots, traces)
 and the output of failed tests for personnummer-shaped strings and for the full names of these people.
 The bundled scenarios (fixtures/scenarios/*.json) are always included; a test that generates its own
 scenario calls `remember_people(raw)` with the decoded JSON so its people are checked too.
