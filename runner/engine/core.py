@@ -176,7 +176,7 @@ class Engine:
             log.info("run.stop_requested", cause=cause)
             if self.queued and self.run_id:  # every worker of the run, on every machine, stops too
                 with contextlib.suppress(SQLAlchemyError):
-                    self.ledger.request_run_stop(self.run_id, reason)
+                    self.ledger.request_run_stop(self.run_id, reason, cause)
         self._wake.set()
 
     def _stopping(self) -> bool:
@@ -246,9 +246,9 @@ class Engine:
                 self.request_stop("Körningen togs över av en annan process när den slutade svara")
             elif self.owns_run and self._stop_reason is None:
                 # operations asked for a stop from elsewhere (the Drift page, `nattskift stop`): stop as for a signal
-                state = self.ledger.run_state(self.run_id)
-                if state is not None and state[1]:
-                    self.request_stop(state[1], "operator")
+                asked = self.ledger.stop_request(self.run_id)
+                if asked is not None:
+                    self.request_stop(*asked)
             for wctx in list(self._holding):
                 if wctx.row is not None and not self.ledger.renew(wctx.row, self.lease_seconds):
                     self._lose_item(wctx)

@@ -213,16 +213,18 @@ class Ledger:
             )
             return (res.rowcount or 0) == 1
 
-    def request_run_stop(self, run_id: str, reason: str) -> None:
-        """Ask every worker of the run, on every machine, to stop taking its items (the first reason wins)."""
+    def request_run_stop(self, run_id: str, reason: str, cause: str = "operator") -> None:
+        """Ask every worker of the run, on every machine, to stop taking its items (the first reason wins,
+        with its cause: "system_down" for a worker's circuit breaker, "operator", "deadline", …)."""
         with self.sessions.begin() as s:
-            s.execute(update(Run).where(Run.id == run_id, Run.stop_reason.is_(None)).values(stop_reason=reason))
+            s.execute(update(Run).where(Run.id == run_id, Run.stop_reason.is_(None))
+                      .values(stop_reason=reason, stop_cause=cause))
 
-    def run_state(self, run_id: str) -> tuple[str, str | None] | None:
-        """(status, stop_reason) of a run, for workers deciding whether to go on."""
+    def stop_request(self, run_id: str) -> tuple[str, str] | None:
+        """(reason, cause) when the run was asked to stop (request_run_stop), else None."""
         with self.sessions() as s:
-            row = s.execute(select(Run.status, Run.stop_reason).where(Run.id == run_id)).first()
-        return (row[0], row[1]) if row else None
+            row = s.execute(select(Run.stop_reason, Run.stop_cause).where(Run.id == run_id)).first()
+        return (row[0], row[1] or "operator") if row is not None and row[0] else None
 
     def finish_run(
         self, run_id: str, status: str, reason: str | None = None, report: dict[str, Any] | None = None,

@@ -59,9 +59,9 @@ async def _watch(engine: Engine, app: object, ids: list[int]) -> None:
     wanted = set(ids)
     done_before = 0
     while True:
-        state = engine.ledger.run_state(engine.run_id)
-        if state is not None and state[1] and not engine._stopping():
-            engine.request_stop(state[1])  # a worker tripped the breaker, or operations stopped the run
+        asked = engine.ledger.stop_request(engine.run_id)
+        if asked is not None and not engine._stopping():
+            engine.request_stop(*asked)  # a worker tripped the breaker (its cause kept), or operations stopped the run
         left = [i for i in engine.ledger.unfinished_ids(robot) if i in wanted]
         if engine._stopping():
             if engine.ledger.in_flight(robot) == 0:
