@@ -65,7 +65,7 @@ def las_section(pool: Iterable[PoolMember] | None, warning_days: int, margin_day
     listed: list[tuple[las.LasRow, list[str]]] = []
     for m in pool:
         sub = m.substitute
-        added = las.added_days(m.future_booked_dates)
+        added = las.added_days(m.future_booked_dates, sub.history)  # a month that reaches three counts whole
         row = las.LasRow(
             substitute_id=sub.id,
             name=m.name,

@@ -27,7 +27,7 @@ from robots.bosse.item import Person, PlanSummary, ShiftFacts, ShiftItem
 from robots.bosse.mode import BOOK, REQUEST, booking_mode
 from robots.bosse.pages import SYSTEM, ShiftDetail, ShiftPage, open_shift, read_substitute, substitute_ids, vacant_shifts
 from robots.bosse.planner import Plan, Preferences, plan_shifts
-from robots.bosse.reading import PoolMember, shift_from_row, substitute_from_detail
+from robots.bosse.reading import PoolMember, ranked, shift_from_row, substitute_from_detail
 from robots.bosse.report import las_section, morning_report
 from runner.api import (
     BusinessError,
@@ -66,12 +66,20 @@ class BosseSettings(BaseModel):
     solver_time_limit_seconds: float = Field(default=10, gt=0, le=600)
     solver_workers: int = Field(default=2, ge=1, le=64)
     alternates: int = Field(default=5, ge=0, le=20)
+    book_past_conversion: bool = Field(default=False, description="book an hourly substitute past the LAS conversion threshold; off: left to a person")
+    minor_night_starts_at: int = Field(default=22, ge=22, le=23, description="a minor's night: 22–06 or 23–07 (AFS 2012:3, the employer's choice)")
+    max_hours_without_rast: float = Field(default=5, gt=0, le=12, description="work in a row without rast before a shift is flagged (ATL 15 §)")
+    rast_recorded: bool = Field(default=False, description="the units record each shift's rast in Bemanning: a long shift shown without one is flagged")
 
     def rules(self) -> R.RuleSet:
+        start = self.minor_night_starts_at * 60
         return R.RuleSet(
             daily_rest_minutes=round(self.daily_rest_hours * 60),
             weekly_rest_minutes=round(self.weekly_rest_hours * 60),
             monthly_cap_minutes=round(self.monthly_hour_cap * 60) if self.monthly_hour_cap else None,
+            minors=R.Minors(night_start_minutes=start, night_end_minutes=start - 16 * 60),
+            book_past_conversion=self.book_past_conversion,
+            max_minutes_without_break=round(self.max_hours_without_rast * 60),
         )
 
     def preferences(self) -> Preferences:
@@ -179,7 +187,7 @@ class Bosse(Robot[BosseSettings, ShiftItem]):
                 detail = await page.detail(shift.id)
                 if not detail.vacant:
                     return _already_filled(detail, me, evidence, link)
-                done = dict(cand=cand, member=member, mode=mode, why=why, tried=tried, evidence=evidence, link=link,
+                done = dict(shift=shift, cand=cand, member=member, mode=mode, why=why, tried=tried, evidence=evidence, link=link,
                             settings=s)
                 if ctx.dry_run:
                     return _done(**done, dry_run=True)
@@ -224,8 +232,10 @@ class Bosse(Robot[BosseSettings, ShiftItem]):
 
 
 async def read_pool(ctx: Context[BosseSettings], today: date) -> dict[str, PoolMember]:
-    """Every substitute in the pool, read from their own page (competence, units, availability, bookings)."""
-    return {sub_id: substitute_from_detail(await read_substitute(ctx, sub_id), today) for sub_id in await substitute_ids(ctx)}
+    """Every substitute in the pool, read from their own page (competence, units, availability, bookings,
+    birth date, employment history), holders of företrädesrätt in their order (LAS 26 §)."""
+    pool = {sub_id: substitute_from_detail(await read_substitute(ctx, sub_id), today) for sub_id in await substitute_ids(ctx)}
+    return ranked(pool)
 
 
 def _person(m: PoolMember, *, las_warning: bool = False, foretradesratt: bool = False) -> Person:
@@ -243,6 +253,7 @@ def _shift_evidence(shift: ShiftFacts) -> list[Evidence]:
 
 def _done(
     *,
+    shift: ShiftFacts,
     cand: Person,
     member: PoolMember,
     mode: str,
@@ -274,6 +285,9 @@ def _done(
                 severity=Severity.warning,
             )
         )
+    rast = R.break_problem(shift, settings.rules())
+    if rast and (shift.break_minutes or settings.rast_recorded):
+        findings.append(Finding(code="rast", message=rast + ". Enheten bör se över rasten.", severity=Severity.warning))
     if tried:
         findings.append(
             Finding(code="alternativ", message="Planerad vikarie kunde inte tas: " + "; ".join(tried) + f". Tog {who}.", severity=Severity.info)

@@ -11,7 +11,7 @@ from runner.api import Context
 from runner.pages import Screen
 
 SYSTEM = "bemanning"
-LIST_COLUMNS = ("Pass", "Enhet", "Datum", "Tid", "Kompetens", "Krav", "Status")
+LIST_COLUMNS = ("Pass", "Enhet", "Datum", "Tid", "Kompetens", "Krav", "Rast", "Status")
 FACTS = ("Enhet", "Datum", "Tid", "Status")
 L = TypeVar("L", bound=Screen[Any])
 
@@ -41,7 +41,7 @@ class ShiftRow:
     competence: str
     skills: str
     status: str
-    rast: str = ""
+    rast: str = "Ingen rast"  # "Ingen rast", "30 min", "30 min från 11:30"
 
 
 @dataclass
@@ -67,7 +67,7 @@ class ShiftList(Screen[Any]):
     requires = ("table#vakanta-pass",)
 
     async def rows(self) -> list[ShiftRow]:
-        return [ShiftRow(r["Pass"], r["Enhet"], r["Datum"], r["Tid"], r["Kompetens"], r["Krav"], r["Status"])
+        return [ShiftRow(r["Pass"], r["Enhet"], r["Datum"], r["Tid"], r["Kompetens"], r["Krav"], r["Status"], r["Rast"])
                 for r in await self.table("table#vakanta-pass", LIST_COLUMNS)]
 
 

@@ -21,12 +21,16 @@ FACTS = {
     "las_days": "LAS-dagar (SÄVA, 5 år)",
     "las_days_3y": "LAS-dagar (SÄVA, 3 år)",
     "foretradesratt": "Företrädesrätt",
+    "born": "Födelsedatum",
+    "claimed": "Anspråk på företrädesrätt anmält",
+    "declined": "Tackat nej till erbjudande",
 }
 HOURS = "Timmar denna månad"
 TABLES = {
     "introducerad": ("Enhet",),
     "tillganglighet": ("Datum", "Från", "Till"),
     "bokade-pass": ("Pass", "Enhet", "Datum", "Tid", "Typ"),
+    "anstallningshistorik": ("Från", "Till", "Anställningsform"),
 }
 
 
@@ -44,9 +48,13 @@ class SubstituteDetail:
     las_days: str
     las_days_3y: str
     foretradesratt: str
+    born: str = "–"
+    claimed: str = "–"
+    declined: str = "–"
     units: list[str] = field(default_factory=list)
     availability: list[dict[str, str]] = field(default_factory=list)
     booked: list[dict[str, str]] = field(default_factory=list)
+    history: list[dict[str, str]] = field(default_factory=list)
 
 
 class SubstituteList(Screen[Any]):
@@ -83,6 +91,7 @@ class SubstitutePage(Screen[Any]):
             units=[r["Enhet"] for r in tables["introducerad"]],
             availability=tables["tillganglighet"],
             booked=tables["bokade-pass"],
+            history=tables["anstallningshistorik"],
         )
 
 
