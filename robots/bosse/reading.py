@@ -123,6 +123,15 @@ def engagements(rows: list[dict[str, str]]) -> tuple[las.Engagement, ...]:
     return tuple(sorted(out))
 
 
+def las_figures(
+    history: tuple[las.Engagement, ...], today: date, claimed: date | None, declined: date | None
+) -> tuple[int, int, bool, int, str]:
+    """(SÄVA days toward conversion, SÄVA days in three years, holds företrädesrätt, all days employed, why)."""
+    right = las.foretradesratt(history, today, claimed=claimed, declined=declined)
+    three_years = las.counted_days(history, {"sava"}, las.years_back(today, 3), today)
+    return las.conversion_count(history, today).days, three_years, right.holds, right.total_days, right.reason
+
+
 def shift_from_row(row: ShiftRow) -> Shift:
     start, end = time_span(row.time)
     a, b = local_span(row.date, start, end)
@@ -168,10 +177,7 @@ def substitute_from_detail(d: SubstituteDetail, today: date, *, skip_shift: str 
     history = engagements(d.history)
     born = optional_date(d.born)
     if history:  # counted from the employments (robots.bosse.las), not taken from typed-in numbers
-        right = las.foretradesratt(history, today, claimed=optional_date(d.claimed), declined=optional_date(d.declined))
-        las_days = las.conversion_count(history, today).days
-        las_days_3y = las.counted_days(history, {"sava"}, las.years_back(today, 3), today)
-        holds, total, why = right.holds, right.total_days, right.reason
+        las_days, las_days_3y, holds, total, why = las_figures(history, today, optional_date(d.claimed), optional_date(d.declined))
     else:  # a record without history: the staffing system's own figures
         las_days, las_days_3y = int(number(d.las_days)), int(number(d.las_days_3y))
         holds, total, why = d.foretradesratt.strip() == "Ja", 0, ""

@@ -10,7 +10,9 @@ from datetime import date, timedelta
 
 from fixtures.bemanning.models import BemanningData, span
 from fixtures.scenario import load_scenario
-from robots.bosse.model import Competence, Period, Shift, Substitute
+from robots.bosse.las import Engagement
+from robots.bosse.model import TZ, Competence, Period, Shift, Substitute
+from robots.bosse.reading import las_figures
 
 
 def golden_pool_and_shifts(days_ahead: int = 14, name: str = "bosse_golden") -> tuple[list[Shift], list[Substitute]]:
@@ -26,7 +28,11 @@ def pool_and_shifts(data: BemanningData, today: date, days_ahead: int = 14) -> t
         if s.id in taken or not today <= s.date <= today + timedelta(days=days_ahead):
             continue
         a, b = span(s.date, s.start, s.end)
-        shifts.append(Shift(id=s.id, unit=s.unit, start=a, end=b, competence=Competence(s.competence), skills=frozenset(s.skills)))
+        rast = None
+        if s.break_start:
+            rast, _ = span(s.date if s.break_start >= s.start else s.date + timedelta(days=1), s.break_start, s.break_start)
+        shifts.append(Shift(id=s.id, unit=s.unit, start=a, end=b, competence=Competence(s.competence), skills=frozenset(s.skills),
+                            break_minutes=s.break_minutes, break_start=rast.astimezone(TZ) if rast else None))
     pool = []
     this_month = today.strftime("%Y-%m")
     for v in data.substitutes:
@@ -40,6 +46,10 @@ def pool_and_shifts(data: BemanningData, today: date, days_ahead: int = 14) -> t
             length = int((e.timestamp() - a.timestamp()) // 60)
             month = a.strftime("%Y-%m")
             minutes[month] = minutes.get(month, 0) + length
+        history = tuple(sorted(Engagement(e.start, e.end, e.form) for e in v.employments))
+        las_days, las_days_3y, holds = v.las_days, v.las_days_3y, v.foretradesratt
+        if history:
+            las_days, las_days_3y, holds, _, _ = las_figures(history, today, v.foretradesratt_claimed, v.foretradesratt_declined)
         pool.append(
             Substitute(
                 id=v.id,
@@ -52,9 +62,11 @@ def pool_and_shifts(data: BemanningData, today: date, days_ahead: int = 14) -> t
                 booked=tuple(Period(start=a, end=e) for (a, e), _ in periods),
                 month_minutes=minutes,
                 hourly=v.hourly,
-                las_days=v.las_days,
-                las_days_3y=v.las_days_3y,
-                foretradesratt=v.foretradesratt,
+                las_days=las_days,
+                las_days_3y=las_days_3y,
+                foretradesratt=holds,
+                born=v.birth_date,
+                history=history,
             )
         )
     return shifts, pool
