@@ -25,6 +25,11 @@ REGISTERED = {
     "40103:2026-03-30:1",  # teacher: 7 h × 5 = 35 h = 100 % × 35 h
     "40104:2026-04-06:1",  # two-week cycle: (35 + 25) / 2 = 30 h = 75 % × 40 h
     "40113:2026-03-06:1",  # late change: starts 4 days after 2026-03-02 → registered and flagged
+    # Issue 18, the everyday cases:
+    "40119:2026-03-23:1",  # night passes Wed–Sat 22:00–06:00, rast 30 at 01:30: 7,5 h × 4 = 30 h = 75 % × 40 h;
+    #                        the Saturday pass is 7 h in real time (summer time begins 29 March): listed for pay
+    "40120:2026-04-13:1",  # delad tur Mon–Thu (4 h + 4 h) and Friday 07:00–16:00, rast 60 at 11:30: 8 h × 5 = 40 h
+    "40122:2026-04-13:1",  # a placeringsschema 08:00–17:00 on the registered grundschema P-1022: 8 h × 5 = 40 h
 }
 DEVIATIONS = {
     "40105:2026-04-06:1": ("timmar", "Schemat ger 36,0 h/vecka; 80 % av 40 h kräver 32,0 h/vecka"),
@@ -57,10 +62,21 @@ DEVIATIONS = {
     "40115:2026-04-06:1": ("aterlasning", "Rast måndag: skickat 42 min, sparat 40 min"),
     "40116:2026-04-06:1": ("veckovila", "Veckovilan är som längst 20,0 h i följd; minst 36 h krävs"),
     "40117:2026-04-06:1": ("passlangd", "Passet måndag 07:00–20:30 är 13,5 h långt; högst 12 h är tillåtet"),
+    # Registered absence in the period: föräldraledighet 50 % from 2026-05-04 (domain brief §3.4).
+    "40121:2026-04-13:1": (
+        "franvaro",
+        "Frånvaro under schemaperioden: föräldraledighet 50 % 2026-05-04–2026-06-28; frånvaro kräver ett "
+        "placeringsschema och ett beslut av löneadministratören",
+    ),
+    "40123:2026-04-13:1": (
+        "grundschema_saknas",
+        "Placeringsschemat (2026-04-13–2026-05-10) ligger inte på ett registrerat grundschema; ett placeringsschema "
+        "ersätter grundschemat för sina datum och kräver ett grundschema under sig",
+    ),
 }
 SKIPPED = {"40112:2026-04-06:1"}  # the identical schedule is already registered (P-1012)
 ALL = REGISTERED | set(DEVIATIONS) | SKIPPED
-GOLDEN_REGISTRATIONS = {"P-1009", "P-1012"}  # in the scenario before any run
+GOLDEN_REGISTRATIONS = {"P-1009", "P-1012", "P-1022"}  # in the scenario before any run
 
 
 def _settings(tmp_path: Path, golden, name: str):
@@ -123,10 +139,23 @@ def test_dry_run_then_run_then_rerun_then_fresh_ledger(tmp_path: Path, golden) -
     new = {k: v for k, v in regs.items() if v["id"] not in GOLDEN_REGISTRATIONS}
     assert sorted(k[1] for k in new) == [
         "S-2026-0101", "S-2026-0102", "S-2026-0103", "S-2026-0104", "S-2026-0113", "S-2026-0115",
+        "S-2026-0119", "S-2026-0120", "S-2026-0122",
     ]
     two_weeks = regs[("40104", "S-2026-0104")]
     assert two_weeks["cycle_weeks"] == 2 and len(two_weeks["shifts"]) == 10
     assert regs[("40115", "S-2026-0115")]["shifts"][0]["break_minutes"] == 40  # what the system stored
+    # Issue 18 end to end: what the payroll system holds is what the scheduling system approved.
+    night = run.outcomes["40119:2026-03-23:1"]
+    assert ("Passet lördag 2026-03-28 22:00–06:00 är 7,0 h i verklig tid, 1,0 h kortare än klockan visar "
+            "(sommartid börjar natten mot 29 mars); lönen räknas på verklig tid") in [f.message for f in night.findings]
+    assert "Pass på röda dagar: fredag 2026-04-03 22:00–06:00 (långfredagen)" in [f.message for f in night.findings]
+    assert {x["break_start"] for x in regs[("40119", "S-2026-0119")]["shifts"]} == {"01:30"}
+    split = regs[("40120", "S-2026-0120")]["shifts"]
+    assert [(x["start"], x["end"]) for x in split if x["weekday"] == 1] == [("07:00", "11:00"), ("13:00", "17:00")]
+    assert [x["break_start"] for x in split if x["weekday"] == 5] == ["11:30"]
+    assert len(split) == 9  # 2 passes × 4 days + Friday
+    assert regs[("40122", "S-2026-0122")]["kind"] == "placeringsschema"
+    assert "P-1022" not in run.outcomes["40122:2026-04-13:1"].summary  # on the grundschema, not instead of it
 
     report = Report.parse(run.report)
     assert report is not None
@@ -136,7 +165,7 @@ def test_dry_run_then_run_then_rerun_then_fresh_ledger(tmp_path: Path, golden) -
     titles = {item.key: item.title for item, _ in run.ledger.iter_run_outcomes(run.run.id)}
     assert {d["Schema"] for d in deviations} == {titles[k] for k in DEVIATIONS}
     assert all(d["Skäl"] for d in deviations)
-    assert report.heading.startswith("5 scheman registrerade, 1 fanns redan, 11 avvikelser")
+    assert report.heading.startswith("8 scheman registrerade, 1 fanns redan, 13 avvikelser")
 
     # -- rerun the next night: nothing is fetched as new work, nothing written ---------------------
     before = golden.state("personal")["schedules"]

@@ -65,14 +65,14 @@ def _shift(raw: dict, i: int = 0) -> dict:
      "schema.schedules[0].shifts[5].start", "overlaps another pass on week 1, weekday 1"),
     (lambda r: r["schema"]["schedules"][0].update(kind="extraschema"),
      "schema.schedules[0].kind", "Input should be 'grundschema' or 'placeringsschema'"),
-    (lambda r: r["personal"].setdefault("absences", []).append(
+    (lambda r: r["personal"].setdefault("absences", []).insert(0, 
         {"employee": "99999", "kind": "sjukfranvaro", "start": "2026-04-01"}),
      "personal.absences[0].employee", "an absence of an unknown employee"),
-    (lambda r: r["personal"].setdefault("absences", []).append(
+    (lambda r: r["personal"].setdefault("absences", []).insert(0, 
         {"employee": r["personal"]["employees"][0]["number"], "kind": "foraldraledighet", "start": "2026-04-01",
          "end": "2026-03-01"}),
      "personal.absences[0].end", "is before start"),
-    (lambda r: r["personal"].setdefault("absences", []).append(
+    (lambda r: r["personal"].setdefault("absences", []).insert(0, 
         {"employee": r["personal"]["employees"][0]["number"], "kind": "foraldraledighet", "start": "2026-04-01",
          "percent": 0}),
      "personal.absences[0].percent", "greater than 0"),
@@ -82,3 +82,33 @@ def test_a_bad_value_is_named_by_its_path(change, path, message):
     change(raw)
     text = refused(raw)
     assert f"scenario 'x.json': {path}: " in text and message in text
+
+
+def test_the_generator_holds_the_everyday_cases_at_realistic_rates():
+    """2 000 generated people (fixtures/schema/population.py): each case is there, none dominates."""
+    import random
+    from datetime import date
+
+    from fixtures.personal.generate import generate as generate_personal
+    from fixtures.schema.generate import generate as generate_schema
+
+    today = date(2026, 2, 2)  # periods from mid-February to June: over the night summer time begins
+    schema = generate_schema(random.Random(3), 2000, today)["schedules"]
+    personal = generate_personal(random.Random(3), 2000, today)
+    accounts = {"schema": {"username": "harry", "password": "s-hemligt-1"},
+                "personal": {"username": "harry", "password": "p-hemligt-1"}}
+    parse_scenario({"name": "g", "today": today.isoformat(), "accounts": accounts, "schema": {"schedules": schema},
+                    "personal": personal}, "generated", strict=True)
+    approved = [s for s in schema if s["status"] == "godkand"]
+    split = [s for s in approved if len({(x["week"], x["weekday"]) for x in s["shifts"]}) < len(s["shifts"])]
+    placed = [x for s in approved for x in s["shifts"] if x.get("break_start")]
+    with_rast = [x for s in approved for x in s["shifts"] if x["break_minutes"]]
+    nights = [s for s in approved if any(x["start"] >= "20:00" for x in s["shifts"])]
+    over_dst = [s for s in nights if s["period_start"] <= "2026-03-28" and (s["period_end"] or "9") >= "2026-03-29"]
+    placering = [s for s in approved if s["kind"] == "placeringsschema"]
+    grund = {(s["employee"]) for s in personal["schedules"] if s.get("kind", "grundschema") == "grundschema"}
+    assert 0.005 < len(split) / len(approved) < 0.05
+    assert 0.2 < len(placed) / len(with_rast) < 0.4
+    assert nights and over_dst
+    assert 0.01 < len(placering) / len(approved) < 0.04 and all(s["employee"] in grund for s in placering)
+    assert 0.015 < len(personal["absences"]) / len(approved) < 0.05

@@ -32,12 +32,13 @@ def differences(sent: Schedule, stored: Schedule) -> list[str]:
     field("Version", sent.version, stored.version)
     field("Cykel (veckor)", sent.cycle_weeks, stored.cycle_weeks)
 
+    field("Schematyp", sent.kind, stored.kind)
+
     n = max(sent.cycle_weeks, stored.cycle_weeks)
-    mine = {(s.week, s.weekday): s for s in sent.shifts}
-    theirs = {(s.week, s.weekday): s for s in stored.shifts}
+    mine, theirs = _by_day(sent), _by_day(stored)
     for key in sorted(mine.keys() | theirs.keys()):
         a, b = mine.get(key), theirs.get(key)
-        when = _when(a or b, n)  # type: ignore[arg-type]
+        when = _when(a or b, n) + (" andra passet" if key[2] == 2 else "")  # type: ignore[arg-type]
         if b is None:
             out.append(f"Pass {when}: skickat {hhmm(a.start)}–{hhmm(a.end)}, saknas i personalsystemet")  # type: ignore[union-attr]
         elif a is None:
@@ -46,4 +47,18 @@ def differences(sent: Schedule, stored: Schedule) -> list[str]:
             field(f"Start {when}", hhmm(a.start), hhmm(b.start))
             field(f"Slut {when}", hhmm(a.end), hhmm(b.end))
             field(f"Rast {when}", f"{a.break_minutes} min", f"{b.break_minutes} min")
+            field(f"Rastens start {when}", _at(a), _at(b))
     return out
+
+
+def _by_day(s: Schedule) -> dict[tuple[int, int, int], Shift]:
+    """The passes by (week, weekday, 1 or 2): a delad tur's two passes are compared one by one."""
+    out: dict[tuple[int, int, int], Shift] = {}
+    for shift in s.shifts:  # in order within the day (Schedule sorts them)
+        n = 2 if (shift.week, shift.weekday, 1) in out else 1
+        out[(shift.week, shift.weekday, n)] = shift
+    return out
+
+
+def _at(s: Shift) -> str:
+    return hhmm(s.break_start) if s.break_start else "ej angiven"
