@@ -7,6 +7,8 @@ makes no calculation at all rather than one on half the data.
 
 from __future__ import annotations
 
+from datetime import date
+
 import httpx
 
 from runner.api import READ_ONLY, LoginFailedError
@@ -32,7 +34,8 @@ async def incomes_for(
     client: httpx.AsyncClient, api_key: str, personnummer: str, month: str, *, timeout: float = 10.0,
     from_month: str | None = None,
 ) -> list[AgencyIncome]:
-    """The person's incomes for `month`, or for every month from `from_month` to `month` (at most 12)."""
+    """The person's incomes for `month`, or for every month from `from_month` to `month` (at most 12),
+    each with its net amount, and its gross amount and payment date where the agency reports them."""
     try:
         response = await client.post(
             INCOMES_PATH,
@@ -58,8 +61,11 @@ async def incomes_for(
         out = []
         for entry in body["manader"]:
             for inc in entry["inkomster"]:
+                gross, paid = inc.get("brutto"), inc.get("utbetald")
                 out.append(AgencyIncome(personnummer=personnummer, month=entry["manad"], agency=inc["myndighet"],
-                                        type=inc["typ"], amount=int(inc["belopp"])))
+                                        type=inc["typ"], amount=int(inc["belopp"]),
+                                        gross=None if gross is None else int(gross),
+                                        paid=None if paid is None else date.fromisoformat(paid)))
     except (ValueError, KeyError, TypeError, AttributeError):
         raise SsbtekUnavailable("svaret gick inte att tolka") from None
     return out

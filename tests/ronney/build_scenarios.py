@@ -1,4 +1,4 @@
-"""Writes fixtures/scenarios/ronney_golden.json and demo_ronney.json (run: .venv/bin/python -m tests.ronney.build_scenarios).
+"""Writes fixtures/scenarios/ronney_golden.json, demo_ronney.json and ronney_rule_years.json (run: .venv/bin/python -m tests.ronney.build_scenarios).
 
 The scenarios are data files that people read and edit; this script is how they were made, kept so that
 a change to them is a change here plus a regenerated file. Every expected amount is worked by hand in
@@ -25,29 +25,33 @@ def wrong(number: str) -> str:
     return number[:-1] + str((int(number[-1]) + 3) % 10)
 
 
-def person(number: str, name: str, role: str, age: int, lunch: bool = True) -> dict[str, Any]:
-    return {"personnummer": number, "name": name, "role": role, "age": age, "lunch_at_home": lunch}
+def person(number: str, name: str, role: str, age: int | str | None, lunch: bool = True, **kw: Any) -> dict[str, Any]:
+    """`age` is the typed "Ålder" field (None: not filled in); `kw`: living, days, studies."""
+    return {"personnummer": number, "name": name, "role": role, "age": age, "lunch_at_home": lunch, **kw}
 
 
-def inc(p: dict, typ: str, amount: int) -> dict[str, Any]:
-    return {"personnummer": p["personnummer"], "type": typ, "amount": amount}
+def inc(p: dict, typ: str, amount: int, **kw: Any) -> dict[str, Any]:
+    """`kw`: gross, paid."""
+    return {"personnummer": p["personnummer"], "type": typ, "amount": amount, **kw}
 
 
 def cost(typ: str, amount: int) -> dict[str, Any]:
     return {"type": typ, "amount": amount}
 
 
-def ss(p: dict, month: str, agency: str, typ: str, amount: int) -> dict[str, Any]:
-    return {"personnummer": p["personnummer"], "month": month, "agency": agency, "type": typ, "amount": amount}
+def ss(p: dict, month: str, agency: str, typ: str, amount: int, **kw: Any) -> dict[str, Any]:
+    """`kw`: gross, paid."""
+    return {"personnummer": p["personnummer"], "month": month, "agency": agency, "type": typ, "amount": amount, **kw}
 
 
 def granted(months: list[str], amount: int = 4000) -> list[dict[str, Any]]:
     return [{"month": m, "decision": "Beviljad", "amount": amount} for m in months]
 
 
-def saved(month: str, amount: int, household, incomes, costs) -> dict[str, Any]:
+def saved(month: str, amount: int, household, incomes, costs, **kw: Any) -> dict[str, Any]:
+    """`kw`: decision, needs, counted_incomes."""
     return {"month": month, "decision": "Beviljad", "amount": amount, "household": household,
-            "incomes": incomes, "costs": costs}
+            "incomes": incomes, "costs": costs, **kw}
 
 
 def application(month, kind, status, received, household, incomes=(), costs=(), attachments=(), supplements=(), **kw):
@@ -251,6 +255,10 @@ def golden() -> dict[str, Any]:
     ssbtek += [ss(k, m, "SKV", "Lön efter skatt", v) for m, v in
                (("2025-06", 14000), ("2025-07", 16000), ("2025-08", 15000), ("2025-09", 6000), ("2025-10", 5500))]
 
+    everyday_cases, everyday_ssbtek = everyday_golden(M, P)
+    cases += everyday_cases
+    ssbtek += everyday_ssbtek
+
     # 1019 already waiting for a decision, 1020 already decided: not Ronney's
     a = person(pn(1985, 12, 12, 274), "Kim Larsson", "sökande", 40)
     cases.append(case("1019", [application(M, "Återansökan", "Väntar på beslut", "2025-12-15", [a], [], [cost("Hyra", 4400)])],
@@ -261,12 +269,13 @@ def golden() -> dict[str, Any]:
 
     return {
         "name": "ronney_golden",
-        "description": ("Ronneys gyllene scenario (issue 4, 18): 22 ärenden för december 2025 som täcker varje väg – klart för "
+        "description": ("Ronneys gyllene scenario (issue 4, 18): 29 ärenden för december 2025 som täcker varje väg – klart för "
                         "beslut, familj med barn i flera åldrar, hushåll över 7 personer, jobbstimulans, hyra över taket, "
                         "komplettering efter julhelgen, väntar på komplettering, SSBTEK-fel, nyansökan, ändrat hushåll, "
                         "ny och upphörd inkomst, SSBTEK-avvikelser, ändrad hyra, ogiltigt personnummer, inneboende, "
                         "inkomst över behovet, tilläggsansökan, redan hanterade ansökningar, barns arbetsinkomst inom och över "
-                        "prisbasbeloppet. Påhittade personer."),
+                        "prisbasbeloppet, växelvis boende, umgänge, skolungdom 19 år, ung vuxen utan studier, fel ålder, "
+                        "utbetalningsdagar, normöverskott. Påhittade personer."),
         "today": "2025-12-30",
         "accounts": {"ekonomi": {"username": "ronney", "password": "ekonomi-golden-1"},
                      "ssbtek": {"username": "ronney", "password": "ssbtek-golden-1", "api_key": "ssbtek-golden-nyckel-1"}},
@@ -274,6 +283,75 @@ def golden() -> dict[str, Any]:
         "ekonomi": {"page_size": 5, "decision_users": ["anna.berg"], "cases": cases},
         "ssbtek": {"incomes": ssbtek, "agency_errors": errors},
     }
+
+
+def everyday_golden(M: str, P: str) -> tuple[list[dict], list[dict]]:
+    """Issue 18's everyday cases for the golden scenario (1023–1029), amounts worked in test_golden_everyday.py."""
+    cases: list[dict] = []
+    ssbtek: list[dict] = []
+
+    # 1023 a child in växelvis boende, 15 of December's 31 days → prepared
+    a = person(pn(1984, 6, 12, 271), "Sanna Mäkinen", "sökande", 41)
+    k = person(pn(2017, 5, 10, 386), "Elsa Mäkinen", "barn", 8, living="växelvis", days=15)
+    i, c = [inc(a, "A-kassa", 8000), inc(a, "Barnbidrag", 625)], [cost("Hyra", 6000), cost("Hushållsel", 300)]
+    cases.append(case("1023", [application(M, "Återansökan", "Inkommen", "2025-12-21", [a, k], i, c)],
+                      calculations=[saved(P, 4752, [a, k], i, c)]))
+    ssbtek += [ss(a, P, "SO", "A-kassa", 8000), ss(a, P, "FK", "Barnbidrag", 625)]
+
+    # 1024 a child here for umgänge 8 days → needs attention (umgängeskostnader are assessed)
+    a = person(pn(1979, 8, 22, 413), "Kristian Lööf", "sökande", 46)
+    k = person(pn(2019, 3, 3, 529), "Vera Lööf", "barn", 6, living="umgänge", days=8)
+    i, c = [inc(a, "Sjukpenning", 7500)], [cost("Hyra", 5000)]
+    cases.append(case("1024", [application(M, "Återansökan", "Inkommen", "2025-12-22", [a, k], i, c)],
+                      calculations=[saved(P, 3496, [a, k], i, c)]))
+    ssbtek.append(ss(a, P, "FK", "Sjukpenning", 7500))
+
+    # 1025 a 19-year-old in gymnasieskolan: the 19–20 cell → prepared
+    a = person(pn(1978, 2, 14, 337), "Lena Åkesson", "sökande", 47)
+    k = person(pn(2006, 9, 15, 452), "Hugo Åkesson", "barn", 19, studies="gymnasieskola")
+    i, c = [inc(a, "A-kassa", 9000)], [cost("Hyra", 6000), cost("Hushållsel", 300)]
+    cases.append(case("1025", [application(M, "Återansökan", "Inkommen", "2025-12-20", [a, k], i, c)],
+                      calculations=[saved(P, 7570, [a, k], i, c)]))
+    ssbtek.append(ss(a, P, "SO", "A-kassa", 9000))
+
+    # 1026 a 19-year-old who has left school and works: an adult with an own case → needs attention
+    a = person(pn(1975, 11, 2, 248), "Monica Vik", "sökande", 50)
+    k = person(pn(2006, 3, 1, 363), "Albin Vik", "barn", 19)
+    c = [cost("Hyra", 5000), cost("Hushållsel", 300)]
+    cases.append(case("1026", [application(M, "Återansökan", "Inkommen", "2025-12-22", [a, k],
+                                           [inc(a, "Sjukersättning", 9500), inc(k, "Lön efter skatt", 5000)], c)],
+                      calculations=[saved(P, 410, [a, k], [inc(a, "Sjukersättning", 9500)], c)]))
+    ssbtek += [ss(a, P, "FK", "Sjukersättning", 9500), ss(k, P, "SKV", "Lön efter skatt", 5000)]
+
+    # 1027 the typed age is a year behind the birth date → needs attention (the birth date counts)
+    a = person(pn(1988, 4, 9, 164), "Amanda Rask", "sökande", 37)
+    k = person(pn(2015, 2, 20, 279), "Milo Rask", "barn", 9)
+    i, c = [inc(a, "Sjukpenning", 6000), inc(a, "Barnbidrag", 1250)], [cost("Hyra", 5500), cost("Hushållsel", 250)]
+    cases.append(case("1027", [application(M, "Återansökan", "Inkommen", "2025-12-19", [a, k], i, c)],
+                      calculations=[saved(P, 7600, [a, k], i, c)]))
+    ssbtek += [ss(a, P, "FK", "Sjukpenning", 6000), ss(a, P, "FK", "Barnbidrag", 1250)]
+
+    # 1028 pay with gross amount and payment date; sjukpenning paid in December → needs attention
+    a = person(pn(1990, 3, 17, 288), "Daniel Norén", "sökande", 35)
+    pay = inc(a, "Lön efter skatt", 9000, gross=12000, paid="2025-11-25")
+    c = [cost("Hyra", 4800), cost("Fackavgift", 200)]
+    cases.append(case("1028", [application(M, "Återansökan", "Inkommen", "2025-12-23", [a],
+                                           [pay, inc(a, "Sjukpenning", 1500, paid="2025-12-05")], c)],
+                      calculations=[*granted(["2025-09", "2025-10"]), saved(P, 1180, [a], [pay], c)]))
+    ssbtek += [ss(a, P, "SKV", "Lön efter skatt", 9000, gross=12000, paid="2025-11-25"),
+               ss(a, M, "FK", "Sjukpenning", 1500, gross=1900, paid="2025-12-05")]
+
+    # 1029 a normöverskott from October, partly used in November, carried into December → needs attention
+    a = person(pn(1970, 7, 30, 352), "Tomas Falk", "sökande", 55)
+    c = [cost("Hyra", 4600), cost("Hushållsel", 220)]
+    cases.append(case("1029", [application(M, "Återansökan", "Inkommen", "2025-12-22", [a], [inc(a, "A-kassa", 7000)], c)],
+                      calculations=[
+                          {"month": "2025-09", "decision": "Beviljad", "amount": 2000, "needs": 10000, "counted_incomes": 8000},
+                          {"month": "2025-10", "decision": "Avslagen", "amount": 0, "needs": 10000, "counted_incomes": 13000},
+                          saved(P, 0, [a], [inc(a, "A-kassa", 9000)], c, decision="Avslagen", needs=10000,
+                                counted_incomes=9000)]))
+    ssbtek.append(ss(a, P, "SO", "A-kassa", 7000))
+    return cases, ssbtek
 
 
 # -- demo: 2026-11-23 (the demo's Monday night), applications for December 2026 ------------------------
@@ -329,6 +407,7 @@ def demo() -> dict[str, Any]:
                       calculations=[saved(P, 8700, [a, k], i, c)]))
     ssbtek += [ss(a, P, "FK", "Sjukpenning", 8200), ss(k, P, "CSN", "CSN Bidrag", 1250), ss(k, P, "SKV", "Lön efter skatt", 1800),
                ss(k, "2026-06", "SKV", "Lön efter skatt", 7500), ss(k, "2026-07", "SKV", "Lön efter skatt", 9000)]
+    everyday_demo(M, P, cases, ssbtek)
     single("2011", "Patrik Lund", (1983, 11, 11), 773, [], [("Tandvård", 2400)], kind="Tilläggsansökan")
     single("2012", "Camilla Öberg", (1979, 2, 22), 884, [("A-kassa", 7000, "SO")], [("Hyra", 5100)], broken=True)
 
@@ -337,7 +416,9 @@ def demo() -> dict[str, Any]:
         "description": ("Ronneys del av demon: ansökningar för december 2026 som ger varje utfall – klart för beslut, "
                         "behöver handläggare (nyansökan, hyra över taket, ändrad hyra, SSBTEK-avvikelse, komplettering "
                         "saknas, SSBTEK-fel), väntar på komplettering, inget att göra (tilläggsansökan) och tekniskt fel "
-                        "(en ansökan som ekonomi inte kan visa) – och vardagens fall: barns arbetsinkomst. Påhittade personer."),
+                        "(en ansökan som ekonomi inte kan visa) – och vardagens fall: barns arbetsinkomst, växelvis boende, umgänge, "
+                        "skolungdom 19 år, ung vuxen utan studier, fel ålder, utbetalningsdagar, normöverskott och en "
+                        "ansökan för januari 2027 utan riksnormtabell. Påhittade personer."),
         "today": "2026-11-23",
         "accounts": {"ekonomi": {"username": "ronney", "password": "ekonomi-demo-1"},
                      "ssbtek": {"username": "ronney", "password": "ssbtek-demo-1", "api_key": "ssbtek-demo-nyckel-1"}},
@@ -347,8 +428,81 @@ def demo() -> dict[str, Any]:
     }
 
 
+def everyday_demo(M: str, P: str, cases: list[dict], ssbtek: list[dict]) -> None:
+    """Issue 18's everyday cases once each in the demo (2014–2021)."""
+    def family(case_id, adult, kids, incomes, costs, *, prev_incomes=None, calculations=(), agency_rows=()):
+        hh = [adult, *kids]
+        cases.append(case(case_id, [application(M, "Återansökan", "Inkommen", "2026-11-20", hh, incomes, costs)],
+                          calculations=[*calculations, saved(P, 5000, hh, prev_incomes or incomes, costs)]))
+        ssbtek.extend(agency_rows)
+
+    a = person(pn(1985, 2, 2, 111), "Johanna Lind", "sökande", 41)
+    family("2014", a, [person(pn(2018, 4, 4, 222), "Ella Lind", "barn", 8, living="växelvis", days=15)],
+           [inc(a, "A-kassa", 7600), inc(a, "Barnbidrag", 625)], [cost("Hyra", 6100)],
+           agency_rows=[ss(a, P, "SO", "A-kassa", 7600), ss(a, P, "FK", "Barnbidrag", 625)])
+    a = person(pn(1980, 5, 5, 333), "Niklas Berg", "sökande", 46)
+    family("2015", a, [person(pn(2020, 6, 6, 444), "Alve Berg", "barn", 6, living="umgänge", days=6)],
+           [inc(a, "Sjukpenning", 7800)], [cost("Hyra", 5200)], agency_rows=[ss(a, P, "FK", "Sjukpenning", 7800)])
+    a = person(pn(1979, 7, 7, 555), "Susanne Wall", "sökande", 47)
+    family("2016", a, [person(pn(2007, 9, 9, 666), "Max Wall", "barn", 19, studies="gymnasieskola")],
+           [inc(a, "A-kassa", 9200)], [cost("Hyra", 6200)], agency_rows=[ss(a, P, "SO", "A-kassa", 9200)])
+    a = person(pn(1976, 8, 8, 777), "Göran Ahl", "sökande", 50)
+    k = person(pn(2007, 3, 3, 888), "Tilde Ahl", "barn", 19)
+    family("2017", a, [k], [inc(a, "Sjukersättning", 9700), inc(k, "Lön efter skatt", 6000)], [cost("Hyra", 5000)],
+           prev_incomes=[inc(a, "Sjukersättning", 9700)],
+           agency_rows=[ss(a, P, "FK", "Sjukersättning", 9700), ss(k, P, "SKV", "Lön efter skatt", 6000)])
+    a = person(pn(1987, 10, 10, 999), "Fatima Noor", "sökande", 39)
+    family("2018", a, [person(pn(2016, 1, 15, 121), "Adam Noor", "barn", 9)],
+           [inc(a, "Sjukpenning", 6200), inc(a, "Barnbidrag", 1250)], [cost("Hyra", 5600)],
+           agency_rows=[ss(a, P, "FK", "Sjukpenning", 6200), ss(a, P, "FK", "Barnbidrag", 1250)])
+    a = person(pn(1992, 4, 21, 232), "Oskar Frid", "sökande", 34)
+    pay = inc(a, "Lön efter skatt", 9400, gross=12500, paid="2026-11-25")
+    family("2019", a, [], [pay, inc(a, "Sjukpenning", 1200, paid="2026-12-04")], [cost("Hyra", 4700)],
+           prev_incomes=[pay], agency_rows=[ss(a, P, "SKV", "Lön efter skatt", 9400, gross=12500, paid="2026-11-25")])
+    a = person(pn(1969, 12, 1, 343), "Lisbeth Moberg", "sökande", 57)
+    family("2020", a, [], [inc(a, "A-kassa", 7200)], [cost("Hyra", 4700), cost("Hushållsel", 240)],
+           calculations=[{"month": "2026-09", "decision": "Beviljad", "amount": 1500, "needs": 10160,
+                          "counted_incomes": 8660},
+                         {"month": "2026-10", "decision": "Avslagen", "amount": 0, "needs": 10160,
+                          "counted_incomes": 13660}],
+           agency_rows=[ss(a, P, "SO", "A-kassa", 7200)])
+    cases[-1]["calculations"][-1].update(decision="Avslagen", amount=0, needs=10160, counted_incomes=9160)
+    # an application for January 2027, early: no riksnorm table for 2027 is loaded → a person, never the 2026 table
+    a = person(pn(1983, 6, 30, 454), "Karl Strömberg", "sökande", 43)
+    cases.append(case("2021", [application("2027-01", "Återansökan", "Inkommen", "2026-11-22", [a],
+                                           [inc(a, "A-kassa", 7000)], [cost("Hyra", 4900)])],
+                      calculations=[saved(P, 3900, [a], [inc(a, "A-kassa", 7000)], [cost("Hyra", 4900)])]))
+
+
+# -- rule years: 2026-12-20, an application for January 2027 before the 2027 table is loaded ---------------
+
+def rule_years() -> dict[str, Any]:
+    a = person(pn(1983, 6, 30, 454), "Karl Strömberg", "sökande", 43)
+    b = person(pn(1991, 1, 8, 565), "Nora Ahlin", "sökande", 35)
+    jan = application("2027-01", "Återansökan", "Inkommen", "2026-12-18", [a], [inc(a, "A-kassa", 7000)],
+                      [cost("Hyra", 4900)])
+    dec = application("2026-12", "Återansökan", "Inkommen", "2026-12-02", [b], [inc(b, "A-kassa", 6000)],
+                      [cost("Hyra", 4500)])
+    return {
+        "name": "ronney_rule_years",
+        "description": ("Ronney och regelåren (issue 18): natten till 20 december 2026 kommer en ansökan för januari "
+                        "2027 innan 2027 års riksnorm finns, och en för december 2026. Påhittade personer."),
+        "today": "2026-12-20",
+        "accounts": {"ekonomi": {"username": "ronney", "password": "ekonomi-regelar-1"},
+                     "ssbtek": {"username": "ronney", "password": "ssbtek-regelar-1", "api_key": "ssbtek-regelar-nyckel-1"}},
+        "faults": {},
+        "ekonomi": {"page_size": 25, "decision_users": [], "cases": [
+            case("3001", [jan], calculations=[saved("2026-12", 3900, [a], [inc(a, "A-kassa", 7000)], [cost("Hyra", 4900)])]),
+            case("3002", [dec], calculations=[saved("2026-11", 3720, [b], [inc(b, "A-kassa", 6000)], [cost("Hyra", 4500)])]),
+        ]},
+        "ssbtek": {"incomes": [ss(a, "2026-12", "SO", "A-kassa", 7000, gross=8750, paid="2026-12-15"),
+                               ss(b, "2026-11", "SO", "A-kassa", 6000, gross=7500, paid="2026-11-16")],
+                   "agency_errors": []},
+    }
+
+
 def main() -> None:
-    for data in (golden(), demo()):
+    for data in (golden(), demo(), rule_years()):
         path = OUT / f"{data['name']}.json"
         path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         print(f"wrote {path.name}: {len(data['ekonomi']['cases'])} cases")

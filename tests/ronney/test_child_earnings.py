@@ -61,10 +61,12 @@ def test_earnings_within_the_prisbasbelopp_are_not_counted_and_the_note_says_so(
     app, ssbtek = family({"2024-12": 5000, "2025-06": 8000, "2025-07": 9000, "2025-08": 6000})
     calc = calculate(app, ssbtek, max_housing_cost=CAPS)
     assert (calc.norm, calc.needs, calc.incomes, calc.amount) == (10230, 16230, 1250, 14980)
+    # the pay is one income line of 0 kr that says why (issue 18: never listed among the incomes that count)
     pay = [line for line in calc.lines if line.section == "inkomst" and line.label.startswith("Lön efter skatt, barn")]
-    off = [line for line in calc.lines if line.section == "avdrag"]
-    assert [line.amount for line in pay] == [3000] and [line.amount for line in off] == [-3000]
-    assert "intjänat tidigare i år 23\u00a0000\u00a0kr" in off[0].label and "kvar 35\u00a0800\u00a0kr" in off[0].label
+    assert [line.amount for line in pay] == [0]
+    assert pay[0].label.startswith("Lön efter skatt, barn (3\u00a0000\u00a0kr) räknas inte: barns arbetsinkomst")
+    assert "intjänat tidigare i år 23\u00a0000\u00a0kr" in pay[0].label and "kvar 35\u00a0800\u00a0kr" in pay[0].label
+    assert not [line for line in calc.lines if line.section == "avdrag"]
     assert [f.code for f in calc.findings] == ["BARN_ARBETSINKOMST"]
     assert not routes_to_person(calc.findings)  # the arithmetic follows the rule: nothing left to assess
 
@@ -77,6 +79,9 @@ def test_only_what_is_left_of_the_prisbasbelopp_is_kept_out():
     calc = calculate(app, ssbtek, max_housing_cost=CAPS)
     assert (calc.incomes, calc.amount) == (2450, 13780)
     assert "1\u00a0200\u00a0kr räknas" in calc.findings[0].message
+    pay = [line for line in calc.lines if line.label.startswith("Lön efter skatt, barn")]
+    assert [line.amount for line in pay] == [1200]
+    assert "(3\u00a0000\u00a0kr, varav 1\u00a0800\u00a0kr räknas inte" in pay[0].label
 
 
 def test_past_the_prisbasbelopp_everything_counts():

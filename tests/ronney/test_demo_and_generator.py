@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections import Counter
 from datetime import date
 
 from runner.api import Status
@@ -29,6 +30,10 @@ def test_demo_gives_every_outcome(tmp_path):
     codes = {c for o in by_case.values() for c in (f.code for f in o.findings)}
     assert {"NYANSOKAN", "KOSTNAD_KAPAD", "BOENDEKOSTNAD_ANDRAD", "SSBTEK_AVVIKER", "KOMPLETTERING_SAKNAS",
             "SSBTEK_LASFEL"} <= codes
+    # issue 18's everyday cases, once each
+    assert {"BARN_ARBETSINKOMST", "VAXELVIS_BOENDE", "UMGANGE", "UNG_VUXEN", "ALDER_AVVIKER", "INKOMST_ANNAN_MANAD",
+            "NORMOVERSKOTT", "NORM_SAKNAS"} <= codes
+    assert [f.code for f in by_case["2021"].findings] == ["NORM_SAKNAS"]  # January 2027: no 2027 table
     assert by_case["2001"].data["norm_year"] == 2026 and by_case["2001"].data["norm_official"] is True
 
 
@@ -42,3 +47,26 @@ def test_generator_is_deterministic_and_ssbtek_knows_ekonomis_people():
     statuses = {a.status for c in data.cases for a in c.applications}
     assert {"Inkommen", "Komplettering begärd", "Väntar på beslut"} <= statuses
     assert {a.month for c in data.cases for a in c.applications} == {"2026-12"}
+
+
+def test_the_generator_holds_the_everyday_cases_at_their_rates():
+    # rates in fixtures/ekonomi/population.py; 2 000 cases keep every count far from 0 and from the whole
+    n = 2000
+    data = EkonomiData.model_validate(generate_ekonomi(random.Random(1), n, TODAY))
+    ssbtek = SsbtekData.model_validate(generate_ssbtek(random.Random(1), n, TODAY))
+    apps = [a for c in data.cases for a in c.applications]
+    people = [p for a in apps for p in a.household]
+    incomes = [i for a in apps for i in a.incomes]
+    living = Counter(p.living for p in people if p.role == "barn")
+    assert 0 < living["växelvis"] < living["heltid"] and 0 < living["umgänge"] < living["växelvis"]
+    young = Counter(p.studies for p in people if p.role == "barn" and isinstance(p.age, int) and p.age >= 18)
+    assert young["gymnasieskola"] > young[""] > 0
+    assert 0 < sum(p.age is None for p in people) < len(people) / 10  # the typed age not filled in
+    assert sum(i.gross is not None for i in incomes) > len(incomes) / 3 and all(i.paid for i in incomes)
+    late = [i for i in incomes if str(i.paid)[:7] < "2026-11"]
+    assert 0 < len(late) < len(incomes) / 20  # paid before the comparison month
+    assert any(i.month < "2026-11" for i in ssbtek.incomes)  # a child's earlier earnings this year
+    calcs = [c for case in data.cases for c in case.calculations]
+    assert all(c.needs is not None and c.counted_incomes is not None for c in calcs)
+    surplus = [c for c in calcs if c.counted_incomes > c.needs]
+    assert 0 < len(surplus) < len(data.cases) / 10

@@ -162,6 +162,8 @@ def calculate(
         if inc.personnummer in youth.own_case:
             income_lines.append(Line("inkomst", f"{inc.type}, ung vuxen med eget ärende ({kr(inc.amount)}) räknas inte",
                                      0, inc.source))
+        elif _child_earning(inc):
+            continue  # one line each below, with only the part the prisbasbelopp rule counts
         elif inc.counted:
             income_lines.append(Line("inkomst", f"{inc.type}, {inc.role}", inc.amount, inc.source))
         else:
@@ -261,12 +263,17 @@ def _is_earned(type_name: str) -> bool:
     return kind is not None and kind.earned
 
 
+def _child_earning(inc: CountedIncome) -> bool:
+    return inc.role == "barn" and inc.counted and inc.earned and inc.amount > 0
+
+
 def _child_earnings_lines(
     incomes: tuple[CountedIncome, ...], ssbtek: list[AgencyIncome], income_month: Month, findings: list[Finding],
     basis: Literal["net", "gross"] = "net", rules_dir: Path | None = None,
 ) -> list[Line]:
-    """A child's earned income is shown in full and then taken off up to what is left of the year's
-    prisbasbelopp (child_earnings.py), so the sum of the income lines is what counts.
+    """One income line per earned income of a child, with only the part that counts: the pay less what is
+    left of the year's prisbasbelopp (child_earnings.py). The line says how much was kept out and why, so
+    the note never lists earnings the rule keeps out among the incomes that count.
 
     The limit is compared with net earnings by default, or with gross (a setting, [U]); with gross, the
     part kept out is the same share of the net pay as of the gross: net × (kept out ÷ gross).
@@ -274,7 +281,7 @@ def _child_earnings_lines(
     lines: list[Line] = []
     earned_so_far: dict[str, int] = {}
     for inc in incomes:
-        if inc.role != "barn" or not (inc.counted and inc.earned and inc.amount > 0):
+        if not _child_earning(inc):
             continue
         limit = prisbasbelopp(income_month.year, extra_dir=rules_dir)  # PrisbasbeloppMissing: never guessed
         gross = basis == "gross" and inc.gross is not None
@@ -286,23 +293,26 @@ def _child_earnings_lines(
         earned_so_far[inc.personnummer] += measured
         disregarded = rule.disregarded if not gross else round_kr(Fraction(inc.amount * rule.disregarded, measured))
         counted = inc.amount - disregarded
-        word = "brutto" if gross else ""
-        if disregarded:
-            lines.append(Line(
-                "avdrag",
-                (f"Barns arbetsinkomst räknas inte upp till ett prisbasbelopp per år: {inc.type.lower()}, barn "
-                 f"({kr(inc.amount)}{f', {kr(measured)} brutto' if gross else ''}; prisbasbelopp {limit.year} "
-                 f"{kr(limit.amount)}, intjänat tidigare i år {kr(rule.earned_before)}{' brutto' if gross else ''}, "
-                 f"kvar {kr(rule.left_of_allowance)})"),
-                -disregarded,
-                f"prop. 2012/13:94; {limit.source}; intjänat tidigare i år enligt SSBTEK",
-            ))
+        gross_text = f", {kr(measured)} brutto" if gross else ""
+        basis_text = " brutto" if gross else ""
+        why = (f"prisbasbelopp {limit.year} {kr(limit.amount)}, intjänat tidigare i år {kr(rule.earned_before)}"
+               f"{basis_text}, kvar {kr(rule.left_of_allowance)}")
+        source = f"{inc.source}; prop. 2012/13:94; {limit.source}; intjänat tidigare i år enligt SSBTEK"
+        if not counted:
+            label = (f"{inc.type}, barn ({kr(inc.amount)}{gross_text}) räknas inte: barns arbetsinkomst upp till "
+                     f"ett prisbasbelopp per år ({why})")
+        elif disregarded:
+            label = (f"{inc.type}, barn ({kr(inc.amount)}{gross_text}, varav {kr(disregarded)} räknas inte: barns "
+                     f"arbetsinkomst upp till ett prisbasbelopp per år; {why})")
+        else:
+            label = f"{inc.type}, barn (räknas: årets prisbasbelopp är redan intjänat; {why})"
+        lines.append(Line("inkomst", label, counted, source))
         if counted:
             message = (f"Barns arbetsinkomst: {kr(disregarded)} av {kr(inc.amount)} räknas inte; "
-                       f"{kr(counted)} räknas eftersom barnet redan har tjänat {kr(rule.earned_before)}{' ' + word if word else ''} i år "
+                       f"{kr(counted)} räknas eftersom barnet redan har tjänat {kr(rule.earned_before)}{basis_text} i år "
                        f"(prisbasbelopp {limit.year}: {kr(limit.amount)}).")
         else:
             message = (f"Barns arbetsinkomst: {kr(inc.amount)} räknas inte (upp till ett prisbasbelopp per år, "
-                       f"{kr(limit.amount)} för {limit.year}; intjänat tidigare i år {kr(rule.earned_before)}{' ' + word if word else ''}).")
+                       f"{kr(limit.amount)} för {limit.year}; intjänat tidigare i år {kr(rule.earned_before)}{basis_text}).")
         findings.append(Finding(code="BARN_ARBETSINKOMST", message=message, severity=Severity.info))
     return lines
