@@ -62,11 +62,10 @@ def optional(label: str, parse: Callable[[str], T], text: str) -> T | None:
     return None if text.strip() in EMPTY else typed(label, parse, text)
 
 
-def _typed_age(text: str) -> int | str | None:
-    """The typed "Ålder" as shown: a number, text that is none (checked by the rules), or nothing."""
+def _typed_age(text: str) -> int | str:
+    """The typed "Ålder" as shown: a number, or text that is none (empty included). ekonomi has the field,
+    so an empty one is a field to fill in (ALDER_OLASLIG), not a system without it."""
     text = text.strip()
-    if text in EMPTY:
-        return None
     return int(text) if text.isdigit() else text
 
 
