@@ -20,6 +20,7 @@ from tests.chaos.harness import (
     robot_writes,
 )
 from tests.chaos.profiles import PROFILES
+from tests.support.conditions import slowdown
 
 pytestmark = pytest.mark.chaos
 
@@ -95,5 +96,5 @@ def test_a_changed_page_stops_the_run_after_a_few_items_with_a_clear_reason(robo
     assert all(o.status.value != "failed" for o in result.outcomes.values())
     assert sum(r.state == "new" for r in items.values()) >= len(items) - CONCURRENCY
     assert sum(writes.values()) <= CONCURRENCY
-    assert elapsed < 90  # one stop, not a 15-second timeout per case
+    assert elapsed < 90 * slowdown()  # one stop, not a 15-second timeout per case
     figures.add("changed_page", robot, items=len(items), reached=len(result.outcomes), seconds=round(elapsed, 1))

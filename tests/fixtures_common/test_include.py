@@ -11,7 +11,7 @@ from fixtures.scenario import ScenarioError, load_scenario
 
 def test_the_demo_scenario_holds_every_system_of_its_parts():
     demo = load_scenario("demo")
-    assert demo.systems == ["ekonomi", "ssbtek", "schema", "personal", "bemanning"]
+    assert demo.systems == ["ekonomi", "ssbtek", "schema", "personal", "bemanning", "hemtjanst"]
     assert {a.username for a in demo.accounts.values()} == {"ronney", "harry", "bosse"}
     assert str(demo.today) == "2026-11-23"
 
