@@ -26,8 +26,9 @@ TEST_WORKERS ?= 2
 PYTEST_PARALLEL := $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder)
 
 # NATTSKIFT_CHECK_TREE: the run fails if a test changed a tracked file (tests write only under tmp folders).
+# --durations: the 60 slowest tests are printed, so a CI log shows where the suite's time goes.
 test: setup
-	NATTSKIFT_CHECK_TREE=1 $(BIN)/pytest $(PYTEST_PARALLEL)
+	NATTSKIFT_CHECK_TREE=1 $(BIN)/pytest $(PYTEST_PARALLEL) --durations=60
 
 test-fast: setup
 	NATTSKIFT_CHECK_TREE=1 $(BIN)/pytest $(PYTEST_PARALLEL) -m "not chaos"

@@ -13,7 +13,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -156,7 +155,7 @@ def test_a_read_only_post_is_sent_again_after_a_5xx_and_a_write_is_not():
         write = await writer.post("/arenden/1/anteckningar", data={})
         return query.status_code, write.status_code, read_seen, write_seen
 
-    query, write, read_seen, write_seen = asyncio.run(scenario())
+    query, write, read_seen, write_seen = run_coroutine(scenario)
     assert (query, read_seen) == (200, ["POST"] * 3)
     assert (write, write_seen) == (503, ["POST"])
 

@@ -90,7 +90,7 @@ def test_a_misspelt_robot_table_stops_start_up_and_names_the_installed_robots(tm
     line = result.stderr.strip()
     assert "\n" not in line
     assert "setting 'robots.ronny'" in line and "did you mean 'robots.ronney'" in line
-    assert "bosse, harry, ronney, tiny" in line
+    assert "bosse, harry, lena, ronney, tiny" in line
 
 
 # -- item 2: the exit code says how the run ended --------------------------------------------------------

@@ -9,10 +9,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
 
+import pytest
 from typer.testing import CliRunner
 
 from runner.api import Outcome, WorkItem
 from runner.cli import app
+from runner.commands import common
 from runner.commands.runs import print_summary
 from runner.ledger.db import open_database
 from runner.ledger.repo import Ledger
@@ -63,8 +65,16 @@ def _setup(tmp_path: Path) -> tuple[Path, str]:
     return config, run_id
 
 
+@pytest.fixture(autouse=True)
+def wide_consoles(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The consoles take their width from the terminal when first imported; a table narrower than its
+    values would wrap them across lines, and this file is about markup, not wrapping."""
+    for console in (common.console, common.err):
+        monkeypatch.setattr(console, "width", 250)
+
+
 def _shown(*args: str) -> str:
-    result = runner.invoke(app, list(args), env={"COLUMNS": "250"})
+    result = runner.invoke(app, list(args))
     return result.output + (result.stderr if result.stderr_bytes is not None else "")
 
 

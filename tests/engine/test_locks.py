@@ -8,6 +8,7 @@ import asyncio
 import pytest
 from sqlalchemy import text
 
+from runner.engine import run_coroutine
 from runner.engine.locks import ROBOT_LOCK_CLASS, RobotLocks
 from runner.ledger.db import close_database, make_engine, open_database
 from tests.support.pg import pg_schema_url
@@ -40,8 +41,8 @@ async def _two_holders(first: RobotLocks, second: RobotLocks, name_a: str, name_
 def test_one_holder_per_name_in_one_process() -> None:
     locks = RobotLocks("bosse")
     assert not locks.shared
-    assert asyncio.run(_two_holders(locks, locks, "vikarie:1", "vikarie:1")) == ["a in", "a out", "b in"]
-    assert asyncio.run(_two_holders(locks, locks, "vikarie:1", "vikarie:2")) == ["a in", "b in", "a out"]
+    assert run_coroutine(lambda: _two_holders(locks, locks, "vikarie:1", "vikarie:1")) == ["a in", "a out", "b in"]
+    assert run_coroutine(lambda: _two_holders(locks, locks, "vikarie:1", "vikarie:2")) == ["a in", "b in", "a out"]
 
 
 @pytest.mark.postgres
@@ -52,10 +53,10 @@ def test_postgresql_lock_holds_across_connections_and_dies_with_its_holder(postg
         try:
             one, two = RobotLocks("bosse", engine), RobotLocks("bosse", other)
             assert one.shared and two.shared
-            assert asyncio.run(_two_holders(one, two, "vikarie:7", "vikarie:7")) == ["a in", "a out", "b in"]
-            assert asyncio.run(_two_holders(one, two, "vikarie:7", "vikarie:8")) == ["a in", "b in", "a out"]
+            assert run_coroutine(lambda: _two_holders(one, two, "vikarie:7", "vikarie:7")) == ["a in", "a out", "b in"]
+            assert run_coroutine(lambda: _two_holders(one, two, "vikarie:7", "vikarie:8")) == ["a in", "b in", "a out"]
             harry = RobotLocks("harry", other)  # another robot's lock of the same name is another lock
-            assert asyncio.run(_two_holders(one, harry, "vikarie:7", "vikarie:7")) == ["a in", "b in", "a out"]
+            assert run_coroutine(lambda: _two_holders(one, harry, "vikarie:7", "vikarie:7")) == ["a in", "b in", "a out"]
 
             async def holder_dies() -> bool:
                 async with one.hold("vikarie:9"):
@@ -71,7 +72,7 @@ def test_postgresql_lock_holds_across_connections_and_dies_with_its_holder(postg
                         async with two.hold("vikarie:9"):
                             return True
 
-            assert asyncio.run(holder_dies())
+            assert run_coroutine(holder_dies)
         finally:
             other.dispose()
             close_database(url)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 
 import httpx
 
 from runner.api import Status
+from runner.engine import run_coroutine
 from runner.engine.retry import RetryingTransport
 from runner.testing import run_robot
 
@@ -64,7 +64,7 @@ def test_api_reads_are_retried_on_5xx_and_give_up_after_the_limit():
         bad = await client2.get("/inkomster")
         return ok.status_code, bad.status_code, seen, seen2
 
-    ok, bad, seen, seen2 = asyncio.run(scenario())
+    ok, bad, seen, seen2 = run_coroutine(scenario)
     assert ok == 200 and seen == ["GET", "GET", "GET"]
     assert bad == 503 and len(seen2) == 3  # one try and two retries, then the error is the robot's
 
@@ -75,5 +75,5 @@ def test_api_writes_are_not_repeated():
         response = await client.post("/anteckning", json={})
         return response.status_code, seen
 
-    status, seen = asyncio.run(scenario())
+    status, seen = run_coroutine(scenario)
     assert status == 503 and seen == ["POST"]

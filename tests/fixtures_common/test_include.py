@@ -12,7 +12,7 @@ from fixtures.scenario import ScenarioError, load_scenario
 def test_the_demo_scenario_holds_every_system_of_its_parts():
     demo = load_scenario("demo")
     assert demo.systems == ["ekonomi", "ssbtek", "schema", "personal", "bemanning", "hemtjanst"]
-    assert {a.username for a in demo.accounts.values()} == {"ronney", "harry", "bosse"}
+    assert {a.username for a in demo.accounts.values()} == {"ronney", "harry", "bosse", "lena"}
     assert str(demo.today) == "2026-11-23"
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -19,13 +18,6 @@ def golden() -> Iterator[RunningSystems]:
         yield systems
 
 
-def in_thread(fn, *args: Any, **kwargs: Any) -> Any:
-    """Run `fn` in its own thread: the engine starts its own asyncio loop, which cannot happen in a thread
-    where pytest-playwright's sync fixtures already run one (the session-wide `playwright` fixture)."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(fn, *args, **kwargs).result()
-
-
 def run_ronney(tmp_path: Path, systems: RunningSystems, *, dry_run: bool = False, ledger: str = "a", **robot: Any):
     """One run of Ronney through the real engine; `ledger` names the ledger directory (same name = same ledger)."""
     from runner.testing import make_settings, run_robot
@@ -33,7 +25,7 @@ def run_ronney(tmp_path: Path, systems: RunningSystems, *, dry_run: bool = False
     data = tmp_path / f"ledger-{ledger}"
     data.mkdir(exist_ok=True)
     settings = make_settings(data, systems=systems, robots={"ronney": {"concurrency": 4, **robot}})
-    return in_thread(run_robot, "ronney", settings, dry_run=dry_run)
+    return run_robot("ronney", settings, dry_run=dry_run)
 
 
 def ronney_notes(systems: RunningSystems) -> dict[str, list[dict[str, Any]]]:

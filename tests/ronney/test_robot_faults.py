@@ -8,7 +8,7 @@ from pydantic import SecretStr
 
 from runner.api import Status
 
-from tests.ronney.conftest import in_thread, ronney_notes, run_ronney, statuses
+from tests.ronney.conftest import ronney_notes, run_ronney, statuses
 from tests.ronney.test_golden import EXPECTED
 from tests.support.conditions import slowdown
 
@@ -39,7 +39,7 @@ def test_a_wrong_ssbtek_key_stops_the_run(tmp_path, golden):
 
     settings = make_settings(tmp_path, systems=golden, robots={"ronney": {"concurrency": 1}})
     settings.systems["ssbtek"].api_key = SecretStr("fel-nyckel-123")
-    result = in_thread(run_robot, "ronney", settings)
+    result = run_robot("ronney", settings)
     assert "ssbtek" in (result.run.reason or "")
     assert not any(o.status == Status.prepared for o in result.outcomes.values())
     assert all(notes == [] for notes in ronney_notes(golden).values())
@@ -69,7 +69,7 @@ def test_a_crash_between_note_and_status_is_finished_without_a_second_note(tmp_p
                             data={"manad": "2025-12", "rubrik": "Underlag från Ronney – december 2025", "text": "…"})
         assert saved.status_code == 303  # saved, redirected to the journal
     settings = make_settings(tmp_path, systems=golden, robots={"ronney": {"concurrency": 1}})
-    result = in_thread(run_robot, "ronney", settings, limit=1)  # 1004 arrived first of the Inkommen ones
+    result = run_robot("ronney", settings, limit=1)  # 1004 arrived first of the Inkommen ones
     outcome = result.outcomes["1004:2025-12"]
     assert outcome.status == Status.prepared
     assert (outcome.data["note_already_there"], outcome.data["note_written"], outcome.data["status_changed"]) == (True, False, True)
