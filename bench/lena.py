@@ -13,6 +13,13 @@ personalkontinuitet as Socialstyrelsen measures it — the mean number of differ
 days by recipients aged 65 or more with at least two visits every day, 07–22, food deliveries and alarm
 calls not counted, recipients away any day left out (robots/lena/rules.py). Who qualifies is decided
 from the decisions, so both planners are measured on the same recipients.
+
+Every visit a planner left out goes through the capacity check (robots/lena/capacity.py, written from the
+rules): every day, start minute and staff member of the group is tried against the plan. Printed: how many
+lack capacity (nobody of the group works in the window, nobody working holds the delegation, fewer than two
+for a double visit, the recipient's own visits fill the window, everyone qualified is booked through it)
+and how many had room the planner did not use. Room left unused by Lena is a planner fault: the bench
+lists those visits and exits with status 1.
 """
 
 from __future__ import annotations
@@ -32,6 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from fixtures.generate import DEFAULT_TODAY  # noqa: E402
 from fixtures.hemtjanst.models import HemtjanstData  # noqa: E402
 from fixtures.hemtjanst.system import SPEC  # noqa: E402
+from robots.lena import capacity as C  # noqa: E402
 from robots.lena import rules as R  # noqa: E402
 from robots.lena.model import Booked, Unit  # noqa: E402
 from robots.lena.planner import Plan, plan_greedy, plan_unit, violations  # noqa: E402
@@ -99,6 +107,7 @@ def main() -> None:
     }
     figures = {}
     rows: list[tuple[str, float, int, int, float, int, float]] = []
+    unused: list[tuple[int, C.Verdict]] = []  # Lena's visits left out although the check found room
     for name, plan_week in planners.items():
         weeks, done = two_weeks(data, first, plan_week)
         window = (first, first + timedelta(days=13))
@@ -110,6 +119,14 @@ def main() -> None:
                   f"{len(plan.unplaced)} not, travel {plan.travel_minutes} min, {seconds:.1f} s")
             for stage, what, secs in plan.stages:
                 print(f"      {stage:<14} {what:<40} {secs:6.1f} s")
+            verdicts = C.check_unplaced(unit, plan.booked(unit), s.travel(), plan.unplaced)
+            kinds = Counter(v.kind for v in verdicts.values())
+            room = [v for v in verdicts.values() if v.room is not None]
+            print(f"    capacity check of the {len(verdicts)} not placed: {len(verdicts) - len(room)} lack capacity "
+                  f"({', '.join(f'{n} {k}' for k, n in sorted(kinds.items()) if k != C.ROOM) or 'none'}), "
+                  f"{len(room)} had room")
+            if name == "Lena":
+                unused += [(i, v) for v in room]
             reasons = Counter(plan.unplaced.values())
             for reason, n in reasons.most_common():
                 print(f"      not placed: {n} × {reason}")
@@ -125,6 +142,12 @@ def main() -> None:
     print("|---|---:|---:|---:|---:|---:|")
     for name, secs, placed, total, cont, travel, per_visit in rows:
         print(f"| {name} | {secs:.1f} | {placed} / {total} | {cont:.2f} | {travel} | {per_visit:.2f} |")
+    if unused:
+        print(f"\nPLANNER FAULT: Lena left {len(unused)} visit(s) out although there was room:")
+        for week, v in unused:
+            print(f"  week {week}: {v.visit}: {v.reason}")
+        raise SystemExit(1)
+    print("\nEvery visit Lena left out lacks capacity (capacity check).")
 
 
 if __name__ == "__main__":

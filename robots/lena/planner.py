@@ -44,6 +44,7 @@ from datetime import date
 from ortools.sat.python import cp_model
 
 from robots.lena import rules as R
+from robots.lena.capacity import check_unplaced
 from robots.lena.model import Booked, Place, Staff, Unit, Visit
 
 _BREAK = object()  # the break's place among a staff day's nodes
@@ -669,30 +670,14 @@ def _lns(unit: Unit, g: _Group, weights: Weights, start: dict[str, Assignment], 
 
 
 def _finish(unit: Unit, plan: Plan, travel: R.Travel) -> None:
-    """Drop anything the referee refuses (a safety net), then routes, travel and reasons for the rest."""
+    """Drop anything the referee refuses (a safety net), then routes, travel and, for every visit left
+    out, why: `capacity.check_unplaced`, written from the rules, names what is missing."""
     for problem in violations(unit, plan, travel, quick=True):
         plan.assignments.pop(problem[0], None)
     plan.routes, plan.travel = routes(unit, plan, travel)
-    by_id = {v.id: v for v in unit.visits}
-    groups = {code: _Group(unit, code, travel) for code in unit.groups}
-    for v in unit.visits:
-        if v.id not in plan.assignments:
-            plan.unplaced[v.id] = unplaced_reason(groups[unit.recipients[v.recipient].group], by_id[v.id])
-
-
-def unplaced_reason(g: _Group, v: Visit) -> str:
-    """Why nobody could take `v`, in Swedish."""
-    working = [(s, d) for d in v.dates for s in g.staff if d in s.shifts
-               and max(v.earliest, s.shifts[d].start) + v.minutes <= min(v.latest + v.minutes, s.shifts[d].end)]
-    if not working:
-        return "ingen personal i gruppen arbetar inom tidsfönstret"
-    if v.delegation and not any(s.may(v.delegation, d) for s, d in working):
-        what = "läkemedelsdelegering" if v.delegation == "lakemedel" else "insulindelegering"
-        return f"ingen som arbetar inom tidsfönstret har giltig {what}"
-    vi = g.visits.index(v) if v in g.visits else -1
-    if v.staff == 2 and not any((vi, d) in g.options for d in v.dates):
-        return "dubbelbemanning: färre än två behöriga arbetar inom tidsfönstret"
-    return "all behörig personal är upptagen inom tidsfönstret (gruppen saknar tid)"
+    left = [v.id for v in unit.visits if v.id not in plan.assignments]
+    verdicts = check_unplaced(unit, plan.booked(unit), travel, left)
+    plan.unplaced = {vid: verdicts[vid].reason for vid in left}
 
 
 def routes(unit: Unit, plan: Plan, travel: R.Travel) -> tuple[dict[tuple[str, date], list[tuple[str, str, int]]], dict[tuple[str, date], int]]:

@@ -81,9 +81,9 @@ def test_a_visit_that_fits_nowhere_is_left_with_its_reason():
     plan = plan_unit(unit, TRAVEL, time_limit=2, deterministic=True)
     assert plan.assignments == {}
     assert plan.unplaced == {
-        "D1-20261124-1": "ingen som arbetar inom tidsfönstret har giltig läkemedelsdelegering",
-        "D2-20261124-1": "ingen personal i gruppen arbetar inom tidsfönstret",
-        "D3-20261124-1": "dubbelbemanning: färre än två behöriga arbetar inom tidsfönstret",
+        "D1-20261124-1": "ingen personal med giltig läkemedelsdelegering arbetar 07:00–09:00",
+        "D2-20261124-1": "ingen personal i gruppen arbetar 19:00–21:00",
+        "D3-20261124-1": "dubbelbemanning: färre än två personal arbetar samtidigt 10:00–12:00",
     }
 
 
@@ -95,7 +95,7 @@ def test_capacity_runs_out_and_the_visit_says_so():
     unit = _unit(visits, [_staff("P1", end="09:00", brk=0)], recipients)
     plan = plan_unit(unit, TRAVEL, time_limit=2, deterministic=True)
     assert len(plan.assignments) == 2
-    assert list(plan.unplaced.values()) == ["all behörig personal är upptagen inom tidsfönstret (gruppen saknar tid)"]
+    assert list(plan.unplaced.values()) == ["ingen personal ledig 07:00–09:00 (alla som arbetar då är bokade, med restid och rast)"]
     assert violations(unit, plan, TRAVEL) == []
 
 
