@@ -24,9 +24,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Any, ClassVar, Generic
+from typing import TYPE_CHECKING, Any, ClassVar, Generic
 
-from playwright.async_api import Page
 from typing_extensions import Self, TypeVar
 
 from runner.api import (
@@ -36,6 +35,10 @@ from runner.api import (
     SystemUnavailableError,
     http_status,
 )
+
+if TYPE_CHECKING:  # pragma: no cover - a type name only: every robot's pages import this module, and
+    # `nattskift list` imports the robots; Playwright (0.3 s of CPU) is loaded by the engine when a run starts.
+    from playwright.async_api import Page
 
 #: How long an expected element may take to appear. Pages of the legacy systems are server-rendered and
 #: complete on load, so a short wait is enough; a changed page must not cost the full timeout per case.

@@ -9,10 +9,8 @@ Semesterlagen 7 §.
 from __future__ import annotations
 
 from datetime import date, datetime
-from functools import lru_cache
 
-import holidays
-from holidays.constants import DE_FACTO, PUBLIC
+from runner.scheduler.calendars import swedish_holidays
 
 from robots.bosse.model import TZ
 
@@ -20,14 +18,9 @@ BOOK = "bokning"
 REQUEST = "forfragan"
 
 
-@lru_cache(maxsize=16)
-def _red_days(year: int) -> holidays.HolidayBase:
-    return holidays.Sweden(years=year, categories=(PUBLIC, DE_FACTO), include_sundays=False, language="sv")
-
-
 def red_day_name(d: date) -> str | None:
     """The Swedish name of a public (or de-facto) holiday, else None. Sundays are weekends here."""
-    return _red_days(d.year).get(d)
+    return swedish_holidays(d.year).get(d)
 
 
 def booking_mode(

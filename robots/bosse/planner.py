@@ -63,12 +63,6 @@ class Plan:
     variables: int = 0
     stages: list[tuple[str, str, float]] = field(default_factory=list)  # (stage, solver status, seconds)
 
-    def by_substitute(self) -> dict[str, list[str]]:
-        out: dict[str, list[str]] = defaultdict(list)
-        for c in self.chosen.values():
-            out[c.substitute_id].append(c.shift_id)
-        return dict(out)
-
     @property
     def filled(self) -> int:
         return len(self.chosen)

@@ -381,7 +381,3 @@ def schedule_violations(sub: Substitute, new: Sequence[Shift], rules: RuleSet) -
     if las_conversion_reached(sub, new, rules):
         bad.append((",".join(s.id for s in new), LAS_CONVERSION))
     return bad
-
-
-def count_reasons(reasons: Iterable[str | None]) -> Counter[str]:
-    return Counter(r for r in reasons if r)

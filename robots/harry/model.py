@@ -21,7 +21,6 @@ MINUTES_PER_DAY = 24 * 60
 MINUTES_PER_WEEK = 7 * MINUTES_PER_DAY
 
 WEEKDAYS_SV = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
-WEEKDAY_CODES = ("man", "tis", "ons", "tor", "fre", "lor", "son")
 
 
 def parse_hhmm(text: str) -> time:

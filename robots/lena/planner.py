@@ -40,12 +40,14 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-
-from ortools.sat.python import cp_model
+from typing import TYPE_CHECKING
 
 from robots.lena import rules as R
 from robots.lena.capacity import check_unplaced
 from robots.lena.model import Booked, Place, Staff, Unit, Visit
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ortools.sat.python import cp_model
 
 _BREAK = object()  # the break's place among a staff day's nodes
 PLACE_WEIGHT = 100_000
@@ -925,6 +927,8 @@ class _Search:
                                                                     {g.visits[self.index[v]].recipient for v in free}},
                        self.assign)
         model.hint(self.assign)
+        from ortools.sat.python import cp_model  # see _Model.__init__
+
         solver = cp_model.CpSolver()
         for k, val in solver_params.items():
             setattr(solver.parameters, k, val)
@@ -946,6 +950,10 @@ class _Model:
     def __init__(self, g: _Group, weights: Weights, free: set[str], opts: dict[tuple[int, date], list[str]],
                  scope: Sequence[tuple[str, date]], books: dict[tuple[str, date], list[Booked]],
                  known: dict[str, set[str]], assign: dict[str, Assignment]) -> None:
+        # Imported here, not at the top: OR-Tools (with pandas) costs a second or more of CPU, and every
+        # `nattskift list` imports this module to read Lena's title; only a night's planning needs it.
+        from ortools.sat.python import cp_model
+
         self.g = g
         m = self.m = cp_model.CpModel()
         tr = g.travel.minutes

@@ -12,9 +12,6 @@ from collections.abc import Iterable
 from datetime import date
 from functools import lru_cache
 
-import holidays
-from holidays.constants import DE_FACTO, PUBLIC
-
 from runner.settings import SettingsError
 
 CALENDARS: tuple[str, ...] = ("every_day", "working_days")
@@ -22,7 +19,13 @@ CALENDARS: tuple[str, ...] = ("every_day", "working_days")
 
 @lru_cache(maxsize=64)
 def swedish_holidays(year: int) -> dict[date, str]:
-    """Swedish public and de-facto holidays of `year`, with their Swedish names."""
+    """Swedish public and de-facto holidays of `year`, with their Swedish names (the robots' red days too)."""
+    # Imported here, not at the top, for start-up time: `holidays` costs about 0.2 s of CPU (it loads its
+    # Hebrew and other calendars), and `nattskift list` imports every robot that checks a date; only the
+    # check itself needs it.
+    import holidays
+    from holidays.constants import DE_FACTO, PUBLIC
+
     cal = holidays.country_holidays(
         "SE", years=year, categories=(PUBLIC, DE_FACTO), include_sundays=False, language="sv"
     )

@@ -1,27 +1,21 @@
 """Swedish working days and the deadline rule of Lag (1930:173) om beräkning av lagstadgad tid.
 
 A deadline that falls on a Saturday, a Sunday, an allmän helgdag, midsommarafton, julafton or nyårsafton
-may be met on the next weekday. The `holidays` package is pinned (0.109) and called with explicit
-arguments: older releases listed every Sunday as a holiday and kept the three eves in PUBLIC.
+may be met on the next weekday. The days off are the framework's (`runner.scheduler.calendars`, which
+pins the `holidays` package and spells out its arguments: older releases listed every Sunday as a holiday
+and kept the three eves in PUBLIC).
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
-from functools import lru_cache
 
-import holidays
-from holidays.constants import DE_FACTO, PUBLIC
-
-
-@lru_cache(maxsize=32)
-def _swedish_days_off(year: int) -> holidays.HolidayBase:
-    return holidays.Sweden(years=year, categories=(PUBLIC, DE_FACTO), include_sundays=False, language="sv")
+from runner.scheduler.calendars import swedish_holidays
 
 
 def holiday_name(day: date) -> str | None:
     """Swedish name of the public holiday or de-facto holiday (julafton …) on `day`, else None."""
-    return _swedish_days_off(day.year).get(day)
+    return swedish_holidays(day.year).get(day)
 
 
 def is_working_day(day: date) -> bool:

@@ -16,7 +16,6 @@ from robots.ronney.rules.lines import Line
 from robots.ronney.rules.model import Cost
 from robots.ronney.rules.units import kr
 
-HOUSING = "hyra"
 #: Accepted cost types (casefolded) → the label printed in the underlag.
 REASONABLE_COSTS: dict[str, str] = {
     "hyra": "Hyra",

@@ -118,12 +118,6 @@ class Application(_Model):
     def adults(self) -> list[Person]:
         return [p for p in self.household if p.role in ADULT_ROLES]
 
-    def role_of(self, personnummer: str) -> str:
-        for p in self.household:
-            if p.personnummer == personnummer:
-                return p.role
-        return "okänd person"
-
 
 class AgencyIncome(_Model):
     """One income SSBTEK reports for a person and month, with the agency that delivered it."""
