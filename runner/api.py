@@ -2,15 +2,14 @@
 
 A robot is a small class with a name, a default schedule and three steps, like a Scrapy spider:
 
-    class Lena(Robot):
-        name = "lena"
-        title = "Lena – resursfördelning i hemtjänsten"
+    class Vera(Robot):
+        name = "vera"
+        title = "Vera – nya beslut till rätt grupp"
         systems = ("hemtjanst",)
 
         async def fetch(self, ctx):
-            page = await ctx.goto("hemtjanst", "/bestallningar")
-            for row in await OrderList(page).rows():
-                yield WorkItem(key=row.id, title=row.masked_name, data=row.model_dump())
+            for row in await (await DecisionList.open(ctx, status="ny")).rows():  # a runner.pages.Screen
+                yield WorkItem(key=row.decision_id, title=f"Beslut {row.decision_id}", data=row)
 
         async def process(self, ctx, item):
             ...
@@ -291,8 +290,8 @@ class Context(Protocol[S]):
 class Robot(Generic[S, D]):
     """Base class of every robot. Subclass it, set the class attributes, write the steps.
 
-    `class Lena(Robot[LenaSettings, Order])`: `LenaSettings` becomes `Lena.Settings` (read from
-    `[robots.lena]`) and `Order` becomes `Lena.Item`, the model of `WorkItem.data`. Both are optional.
+    `class Vera(Robot[VeraSettings, Decision])`: `VeraSettings` becomes `Vera.Settings` (read from
+    `[robots.vera]`) and `Decision` becomes `Vera.Item`, the model of `WorkItem.data`. Both are optional.
     One instance of the class serves every worker of a run, concurrently: keep per-item state in locals
     and in `ctx`, never in `self`.
     """

@@ -13,6 +13,10 @@ A page object names its system, its screen (as staff call it) and the elements i
 
     notes = await NoteList.open(ctx, case_id="1001")
 
+A list the system pages ("Föregående / Sida 1 av 3 / Nästa") is read page by page with `pages()`:
+
+    ids = [r["Id"] async for screen in (await CaseList.open(ctx)).pages() for r in await screen.table(...)]
+
 `open` (and `verify`, after anything that loads a page) tells three things apart, each raised here so no
 robot writes the check: a server error page (5xx: `SystemUnavailableError`, retried), the login form (the
 session ended: `SessionExpiredError`, retried after a new login), and a screen that lacks what the robot
@@ -22,7 +26,7 @@ PageChangedError are English, for operations; staff see its Swedish message.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar, Generic
 
@@ -46,6 +50,9 @@ QUICK_MS = 1500
 #: Where a system says why it refused a form: the summary list of the stand-ins' common layer (`#form-errors`)
 #: and the older `.fel` class. A screen whose system shows errors elsewhere sets `form_errors`.
 FORM_ERRORS = "#form-errors li, .fel"
+#: The pager's "Nästa": the stand-ins' pager marks it `rel="next"`, as HTML's link types intend. A screen
+#: whose system marks it otherwise sets `next_page`.
+NEXT_PAGE = "a[rel=next]"
 
 # Rows that are placeholders ("Inga ärenden") are left out: a class `tom`/`empty`, or one cell spanning columns.
 _ROWS_JS = """(t) => [...t.querySelectorAll('tbody tr')]
@@ -125,6 +132,8 @@ class Screen(Generic[S]):
     requires: ClassVar[tuple[str, ...]] = ()
     #: Selector of the messages a refused form shows.
     form_errors: ClassVar[str] = FORM_ERRORS
+    #: Selector of the pager's link to the next page ("Nästa"); `pages()` follows it.
+    next_page: ClassVar[str] = NEXT_PAGE
 
     def __init__(self, ctx: Context[S], page: Page) -> None:
         self.ctx = ctx
@@ -204,15 +213,40 @@ class Screen(Generic[S]):
         return Snapshot(await self.page.evaluate(_SNAPSHOT_JS), self.system, self.name)
 
     async def link(self, selector: str) -> str | None:
-        """The `href` of a link (e.g. the pager's "Nästa sida") as a path in this system, or None."""
+        """The target of a link (e.g. the pager's "Nästa") as a path in this system, or None when the
+        screen has no such link or it leads out of the system. A relative `href` is resolved as the browser
+        would."""
         link = self.page.locator(selector).first
         if not await link.count():
             return None
-        href = await link.get_attribute("href")
-        if href and href.startswith(("http://", "https://")):
-            base = self.ctx.system(self.system).url.rstrip("/")
-            return href[len(base):] if href.startswith(base) else None
-        return href
+        href = await link.evaluate("(a) => a.href || a.getAttribute('href') || ''")
+        return self._path(href) if href else None
+
+    async def pages(self) -> AsyncIterator[Self]:
+        """This screen, then each page its pager's "Nästa" (`next_page`) leads to, to the last, each one
+        verified like `open`. Read a page before asking for the next: they share the browser tab.
+
+        A pager that leads back to a page already read ends the walk instead of going round for ever."""
+        screen = self
+        seen = {self._path(self.page.url)}
+        while True:
+            yield screen
+            path = await screen.link(self.next_page)
+            if path is None or path in seen:
+                return
+            seen.add(path)
+            screen = type(self)(self.ctx, await self.ctx.goto(self.system, path))
+            await screen.verify()
+
+    def _path(self, url: str) -> str | None:
+        """`url` as a path in this system ("/pass?page=2"); None when it is on another host."""
+        if not url.startswith(("http://", "https://")):
+            return url
+        base = self.ctx.system(self.system).url.rstrip("/")
+        if url != base and not url.startswith(base + "/") and not url.startswith(base + "?"):
+            return None
+        rest = url[len(base):]
+        return rest if rest.startswith("/") else "/" + rest
 
     # -- writing -----------------------------------------------------------------------------------
 
@@ -266,4 +300,4 @@ def parse_date(text: str) -> date:
     return date.fromisoformat(text.strip())
 
 
-__all__ = ["FORM_ERRORS", "QUICK_MS", "Screen", "Snapshot", "parse_amount", "parse_date"]
+__all__ = ["FORM_ERRORS", "NEXT_PAGE", "QUICK_MS", "Screen", "Snapshot", "parse_amount", "parse_date"]

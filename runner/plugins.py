@@ -5,7 +5,7 @@ it is found; two robots with one name are an error naming both, and neither is l
 A robot in its own package declares, in its pyproject.toml:
 
     [project.entry-points."nattskift.robots"]
-    lena = "nattskift_lena.robot:Lena"
+    vera = "nattskift_vera.robot:Vera"
 """
 
 from __future__ import annotations

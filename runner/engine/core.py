@@ -565,6 +565,16 @@ class Engine:
                 return None
             except (SQLAlchemyError, SettingsError, asyncio.CancelledError):
                 raise
+            except RobotDataError as exc:  # a bug in the robot: another attempt would fail the same way
+                if wctx.lease_lost:
+                    raise LeaseLost(f"item {row.id} was taken over") from None
+                self.ledger.count_attempt(row)
+                await wctx.discard_attempt()
+                await wctx.reset_browser()
+                # Not counted towards the breaker: a robot's bug says nothing about the systems being down.
+                self._record(row, self._robot_bug_outcome(), error=technical_detail(exc))
+                log.error("item.robot_data_error", error=technical_detail(exc))
+                return Status.failed
             except Exception as exc:
                 if wctx.lease_lost:  # the fence stopped a write: this worker no longer holds the item
                     raise LeaseLost(f"item {row.id} was taken over") from None
@@ -605,6 +615,14 @@ class Engine:
         """Swedish guidance for the caseworker; the technical detail goes to the item's `error`."""
         retried = Status.failed in self.robot.reprocess_statuses
         return Outcome(status=Status.failed, summary=failed_case_summary(exc, self.settings.systems, retried_next_run=retried))
+
+    def _robot_bug_outcome(self) -> Outcome:
+        """A case the robot finished but handed back data it cannot keep: a bug for the robot's developers."""
+        again = ("Roboten försöker igen med ärendet vid nästa körning." if Status.failed in self.robot.reprocess_statuses
+                 else "Roboten tar inte upp ärendet igen av sig själv.")
+        return Outcome(status=Status.failed, summary=(
+            "Roboten kunde inte spara resultatet av ärendet på grund av ett fel i roboten (se driftens logg). "
+            f"{again} Behöver ärendet hanteras innan dess kan du handlägga det som vanligt."))
 
     def _record(self, row: Item, outcome: Outcome, *, files: list[Path] = (), error: str | None = None) -> None:  # type: ignore[assignment]
         rel = [str(p.relative_to(self.settings.data_dir)) for p in files]

@@ -2,6 +2,7 @@
 
 - `make_settings` + `run_robot`: a whole night through the real engine, ledger and Chromium;
 - `FakeContext` (with `MemoryCheckpoints`, `chromium`, `BrowserLoop`): one step at a time, no engine;
+  `system_settings(stand_ins)` gives it the systems of running stand-ins;
 - `TinySystem`: a small web system with a login, pages and forms that refuse, for a robot's first test.
 
     from runner.testing import make_settings, run_robot
@@ -26,12 +27,14 @@ from runner.api import Outcome
 from runner.ledger.db import open_database
 from runner.ledger.repo import Ledger
 from runner.logging import configure_logging
-from runner.settings import Settings, load_settings
+from runner.settings import Settings, SystemSettings, load_settings
 from runner.testing.context import BrowserLoop, FakeContext, MemoryCheckpoints, chromium, chromium_path
 from runner.testing.tiny import Redirect, Refused, TinySystem, form_errors
 
 
 class _HasSettingsToml(Protocol):
+    """Running stand-ins: `fixtures.server.start_systems(...)` or a `TinySystem`."""
+
     def settings_toml(self) -> str: ...
 
 
@@ -70,6 +73,13 @@ def make_settings(
     return load_settings(config, **values)
 
 
+def system_settings(systems: _HasSettingsToml) -> dict[str, SystemSettings]:
+    """Each running stand-in's address and the robot's account there, as `FakeContext` takes them: the
+    same `[systems.*]` tables `make_settings` gives the engine."""
+    tables = tomllib.loads(systems.settings_toml()).get("systems", {})
+    return {name: SystemSettings.model_validate(table) for name, table in tables.items()}
+
+
 def run_robot(name: str, settings: Settings, **kwargs: Any) -> RunResult:
     """Run `name` through the real engine and return what a test needs to assert on."""
     summary = engine.run_robot(settings, name, **kwargs)
@@ -92,4 +102,5 @@ __all__ = [
     "form_errors",
     "make_settings",
     "run_robot",
+    "system_settings",
 ]

@@ -13,22 +13,16 @@ from datetime import datetime
 import httpx
 import pytest
 
-from pydantic import SecretStr
-
 from robots.bosse.robot import Bosse
 from runner.api import BusinessError, PageChangedError, SessionExpiredError, Status
-from runner.settings import SystemSettings
-from runner.testing import FakeContext
+from runner.testing import FakeContext, system_settings
 from tests.support.conditions import wait_ms, slowdown
 
 pytestmark = pytest.mark.browser
 
 
 def _ctx(running, browser, **kw):
-    acc = running.scenario.accounts["bemanning"]
-    systems = {"bemanning": SystemSettings(url=running.url("bemanning"), username=acc.username,
-                                           password=SecretStr(acc.password))}
-    return FakeContext(Bosse(), browser, systems, now=_now(running), timeout_ms=wait_ms(5000), **kw)
+    return FakeContext(Bosse(), browser, system_settings(running), now=_now(running), timeout_ms=wait_ms(5000), **kw)
 
 
 def _now(running):

@@ -17,9 +17,29 @@ from pathlib import Path
 import pytest
 
 from runner import plugins
-from runner.api import PageChangedError, Report, Robot, SessionExpiredError, Status, SystemUnavailableError, WorkItem
+from runner.api import (
+    Outcome,
+    PageChangedError,
+    Report,
+    Robot,
+    SessionExpiredError,
+    Status,
+    SystemUnavailableError,
+    WorkItem,
+)
+from runner.ledger.models import Outcome as OutcomeRow
 from runner.settings import SettingsError
-from runner.testing import FakeContext, Redirect, Refused, TinySystem, chromium, make_settings, run_robot
+from runner.pages import Screen
+from runner.testing import (
+    FakeContext,
+    Redirect,
+    Refused,
+    TinySystem,
+    chromium,
+    make_settings,
+    run_robot,
+    system_settings,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -121,6 +141,43 @@ def test_item_data_that_is_not_json_fails_the_fetch_naming_robot_and_field(tmp_p
     assert "ledger" not in (result.run.reason or "") and "Liggaren" not in (result.run.reason or "")
 
 
+def test_outcome_data_that_is_not_json_fails_the_item_at_once_as_a_robot_bug_naming_robot_and_field(tmp_path):
+    """A `date` in Outcome.data: the item fails on its first attempt (another would fail the same way), staff
+    read "ett fel i roboten", operations the robot and the field; the ledger is not blamed, and the other
+    item and the run go on (a robot's bug is no sign of a system down: circuit_breaker = 1 does not trip)."""
+    processed: list[str] = []
+
+    class DatedOutcome(Robot):
+        name = "utfall"
+        systems = ()
+
+        async def fetch(self, ctx):
+            yield WorkItem(key="1", data={"case": "1"})
+            yield WorkItem(key="2", data={"case": "2"})
+
+        async def process(self, ctx, item):
+            processed.append(item.key)
+            when = date(2025, 12, 1)
+            return Outcome.prepared("Klar", data={"beslut": {"datum": when if item.key == "1" else when.isoformat()}})
+
+    plugins.register(DatedOutcome)
+    settings = make_settings(tmp_path, robots={"utfall": {"max_attempts": 3, "circuit_breaker": 1}})
+    result = run_robot("utfall", settings)
+    assert result.run.status == "completed"
+    assert sorted(processed) == ["1", "2"]  # item 1 once: not retried
+    failed = result.outcomes["1"]
+    assert failed.status == Status.failed
+    assert "fel i roboten" in failed.summary and "nästa körning" in failed.summary
+    assert "Error" not in failed.summary and "ledger" not in failed.summary and "liggaren" not in failed.summary.lower()
+    assert result.outcomes["2"].status == Status.prepared
+    assert result.outcomes["2"].data == {"beslut": {"datum": "2025-12-01"}}
+    with result.ledger.sessions() as s:
+        row = s.query(OutcomeRow).filter_by(key="1").one()
+    assert row.attempts == 1 and row.data == {}
+    assert row.error is not None and "robot utfall: field 'Outcome.data.beslut.datum' is a date" in row.error
+    assert "2025" not in row.error  # the field, never the value
+
+
 def test_screen_tells_a_server_error_an_ended_session_and_a_changed_screen_apart():
     async def go():
         with kassa() as system:
@@ -154,15 +211,60 @@ def test_screen_tells_a_server_error_an_ended_session_and_a_changed_screen_apart
         pool.submit(asyncio.run, go()).result()
 
 
+class Entries(Screen):
+    system, name, path, requires = "lista", "Poster", "/poster", ("table#poster",)
+
+    async def ids(self) -> list[str]:
+        return [r["Post"] for r in await self.table("table#poster", ("Post",))]
+
+
+class Lister(Robot):
+    name = "lista"
+    systems = ("lista",)
+
+
+def test_pages_follows_the_pagers_next_to_the_last_page_and_a_loop_ends_the_walk():
+    """Three pages of two rows; page 2's "Nästa" is relative, page 3's leads back to page 2 (a broken
+    pager): every row once, in order. A list of one page is that page."""
+    system = TinySystem("lista")
+    pager = {1: "<a rel='next' href='?page=2'>Nästa</a>", 2: "<a rel='next' href='/poster?page=3'>Nästa</a>",
+             3: "<a rel='next' href='/poster?page=2'>Nästa</a>", 9: "<span>Nästa</span>"}
+
+    @system.page("/poster")
+    def entries(params, form):
+        n = int(params.get("page", "1"))
+        rows = "".join(f"<tr><td>P{n}{i}</td></tr>" for i in (1, 2))
+        return f"<table id='poster'><thead><tr><th>Post</th></tr></thead><tbody>{rows}</tbody></table>{pager[n]}"
+
+    async def go():
+        async with chromium() as browser:
+            ctx = FakeContext(Lister(), browser, system_settings(system), now=datetime(2025, 12, 1, 2))
+            walked = [i async for screen in (await Entries.open(ctx)).pages() for i in await screen.ids()]
+            single = await ctx.goto("lista", "/poster?page=9")
+            alone = [i async for screen in Entries(ctx, single).pages() for i in await screen.ids()]
+            await ctx.close()
+            return walked, alone
+
+    with system, ThreadPoolExecutor(1) as pool:
+        assert system_settings(system) == {"lista": system.settings()}
+        walked, alone = pool.submit(asyncio.run, go()).result()
+    assert walked == ["P11", "P12", "P21", "P22", "P31", "P32"]
+    assert alone == ["P91", "P92"]
+    # page 2 is not asked for again when page 3 leads back to it
+    assert [path for _, path in system.requests if "page=" in path] == ["/poster?page=2", "/poster?page=3", "/poster?page=9"]
+
+
 def test_every_snippet_in_the_docs_compiles_and_the_first_robot_runs_as_written():
     text = DOCS.read_text(encoding="utf-8")
     blocks = re.findall(r"```python\n(.*?)```", text, re.S)
     for block in blocks:  # top-level `await` as in the docs' step-by-step snippet
         compile(block, str(DOCS), "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
-    namespace: dict[str, object] = {"__name__": "docs_lena"}
+    namespace: dict[str, object] = {"__name__": "docs_vera"}
     exec(compile(blocks[0], str(DOCS), "exec", dont_inherit=True), namespace)  # noqa: S102 - the docs' own code, tested
-    lena_cls = namespace["Lena"]
-    assert lena_cls.Settings is namespace["LenaSettings"] and lena_cls.Item is namespace["Decision"]
+    vera_cls = namespace["Vera"]
+    bundled, _ = plugins.discover()
+    assert "lena" in bundled and vera_cls.name not in bundled  # the example is no bundled robot
+    assert vera_cls.Settings is namespace["VeraSettings"] and vera_cls.Item is namespace["Decision"]
 
     system = TinySystem("hemtjanst")
 
@@ -174,7 +276,7 @@ def test_every_snippet_in_the_docs_compiles_and_the_first_robot_runs_as_written(
 
     async def go():
         async with chromium() as browser:
-            ctx = FakeContext(lena_cls(), browser, {"hemtjanst": system.settings()}, now=datetime(2025, 12, 1, 2))
+            ctx = FakeContext(vera_cls(), browser, {"hemtjanst": system.settings()}, now=datetime(2025, 12, 1, 2))
             [item] = await ctx.fetch_items()
             outcome = await ctx.process_item(item)
             await ctx.close()

@@ -9,12 +9,10 @@ from datetime import datetime
 
 import pytest
 from playwright.async_api import Browser
-from pydantic import SecretStr
 
 from fixtures.server import RunningSystems, start_systems
 from robots.harry.robot import Harry
-from runner.settings import SystemSettings
-from runner.testing import BrowserLoop, FakeContext
+from runner.testing import BrowserLoop, FakeContext, system_settings
 from tests.support.conditions import wait_ms
 
 
@@ -45,12 +43,7 @@ def browsers() -> Iterator[BrowserLoop]:
 @asynccontextmanager
 async def harry_context(browser: Browser, running: RunningSystems) -> AsyncIterator[FakeContext]:
     """HaRry's `ctx` over the running systems, logged in by HaRry's own login on first use."""
-    systems = {
-        name: SystemSettings(url=running.url(name), username=account.username, password=SecretStr(account.password))
-        for name, account in running.scenario.accounts.items()
-        if name in running.names
-    }
-    ctx = FakeContext(Harry(), browser, systems, now=datetime.fromisoformat(running.clock()), timeout_ms=wait_ms(5000))
+    ctx = FakeContext(Harry(), browser, system_settings(running), now=datetime.fromisoformat(running.clock()), timeout_ms=wait_ms(5000))
     try:
         yield ctx
     finally:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any
 
 from runner.api import Context
 from runner.pages import Screen
@@ -13,21 +12,6 @@ from runner.pages import Screen
 SYSTEM = "bemanning"
 LIST_COLUMNS = ("Pass", "Enhet", "Datum", "Tid", "Kompetens", "Krav", "Rast", "Status")
 FACTS = ("Enhet", "Datum", "Tid", "Status")
-L = TypeVar("L", bound=Screen[Any])
-
-
-async def every_page(ctx: Context[Any], screen: type[L], **params: Any) -> AsyncIterator[L]:
-    """The list screen `screen`, then each page its pager's "Nästa" leads to, to the last."""
-    page = await screen.open(ctx, **params)
-    seen: set[str] = set()
-    while True:
-        yield page
-        href = await page.link("#pager-next")
-        if not href or href in seen:
-            return
-        seen.add(href)
-        page = screen(ctx, await ctx.goto(SYSTEM, href))
-        await page.verify()
 
 
 @dataclass(frozen=True)
@@ -73,8 +57,8 @@ class ShiftList(Screen[Any]):
 
 async def vacant_shifts(ctx: Context[Any], first: date, last: date) -> list[ShiftRow]:
     """Every vacant shift from `first` to `last`, following "Nästa" to the last page."""
-    return [row async for screen in every_page(ctx, ShiftList, first=first.isoformat(), last=last.isoformat())
-            for row in await screen.rows()]
+    shifts = await ShiftList.open(ctx, first=first.isoformat(), last=last.isoformat())
+    return [row async for screen in shifts.pages() for row in await screen.rows()]
 
 
 class ShiftPage(Screen[Any]):

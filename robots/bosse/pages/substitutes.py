@@ -8,7 +8,7 @@ from typing import Any
 from runner.api import Context
 from runner.pages import Screen
 
-from robots.bosse.pages.shifts import SYSTEM, every_page
+from robots.bosse.pages.shifts import SYSTEM
 
 #: The facts of `dl#vikarie-fakta` by label; the hours' label names the month ("Timmar denna månad (2026-03)").
 FACTS = {
@@ -69,7 +69,7 @@ class SubstituteList(Screen[Any]):
 
 async def substitute_ids(ctx: Context[Any]) -> list[str]:
     """Every substitute's id, following "Nästa" to the last page."""
-    return [sub_id async for screen in every_page(ctx, SubstituteList) for sub_id in await screen.ids()]
+    return [sub_id async for screen in (await SubstituteList.open(ctx)).pages() for sub_id in await screen.ids()]
 
 
 class SubstitutePage(Screen[Any]):

@@ -25,20 +25,8 @@ class _Paged(Screen):
     id_column: str = ""
 
     async def ids(self) -> list[str]:
-        out: list[str] = []
-        screen: _Paged = self
-        seen = {self.page.url}
-        while True:
-            out += [r[self.id_column] for r in await screen.table(f"table#{self.table_id}", (self.id_column,))]
-            path = await screen.link("a[rel=next]")
-            if not path:
-                return out
-            page = await self.ctx.goto(self.system, path)
-            if page.url in seen:
-                return out
-            seen.add(page.url)
-            screen = type(self)(self.ctx, page)
-            await screen.verify()
+        return [r[self.id_column] async for screen in self.pages()
+                for r in await screen.table(f"table#{self.table_id}", (self.id_column,))]
 
 
 class StaffList(_Paged):

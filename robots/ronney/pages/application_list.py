@@ -36,16 +36,8 @@ class ApplicationList(Screen):
 
 
 async def rows_with_status(ctx: Context, status: str) -> AsyncIterator[ApplicationRow]:
-    """Every application with `status`, following "Nästa sida" until the last page."""
-    screen = await ApplicationList.open(ctx, status=quote(status))
-    seen = {screen.path.format(status=quote(status))}
-    while True:
+    """Every application with `status`, following "Nästa" until the last page."""
+    async for screen in (await ApplicationList.open(ctx, status=quote(status))).pages():
         for row in await screen.rows():
             if row.status == status:  # the filter is the system's; trust but verify
                 yield row
-        path = await screen.link("a[rel=next]")
-        if not path or path in seen:
-            return
-        seen.add(path)
-        screen = ApplicationList(ctx, await ctx.goto("ekonomi", path))
-        await screen.verify()
