@@ -273,12 +273,17 @@ def _done(
         summary = "Torrkörning – skulle ha " + ("bokat " + who if mode == BOOK else f"skickat förfrågan till {who} ({why})")
     findings: list[Finding] = []
     sub = member.substitute
-    if sub.las_days + 1 >= settings.las_warning_days:
+    # Counted like the LAS list: this shift and the person's other booked shifts ahead, with the rule on
+    # three or more SÄVA in one calendar month (LAS 3 §): one booking can add more than one day.
+    ahead = sorted({*member.future_booked_dates, shift.local_date})
+    reaches = sub.las_days + las.added_days(ahead, sub.history)
+    if reaches >= settings.las_warning_days:
+        also = f" och {len(ahead) - 1} bokade pass" if len(ahead) > 1 else ""
         findings.append(
             Finding(
                 code="las_varning",
                 message=(
-                    f"LAS: {who} har {sub.las_days} LAS-dagar och når {sub.las_days + 1} med passet "
+                    f"LAS: {who} har {sub.las_days} LAS-dagar och når {reaches} med passet{also} "
                     f"(varningsnivå {settings.las_warning_days}, konvertering vid {las.CONVERSION_DAYS}). "
                     "Ingen annan behörig vikarie fanns; HR bör bedöma."
                 ),

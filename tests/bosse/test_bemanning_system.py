@@ -166,7 +166,7 @@ def test_substitute_page_shows_transition_right_las_and_availability(bemanning, 
     assert las == "50"
     assert avail == 17
     assert len(booked) == 1 and "P-2018" in booked[0]  # booked by staff in the scenario
-    assert listed == 12
+    assert listed == 19
 
 
 def test_changed_page_renames_the_shift_list_and_the_form(bemanning, chromium_loop):

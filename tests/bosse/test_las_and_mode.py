@@ -58,3 +58,33 @@ def test_de_facto_holidays_count_as_red_days():
     assert red_day_name(date(2026, 12, 24)) == "Julafton"
     assert red_day_name(date(2026, 6, 19)) == "Midsommarafton"
     assert red_day_name(date(2026, 3, 31)) is None
+
+
+def test_the_las_warning_on_a_booking_counts_three_in_a_month():
+    # LAS 3 § (domain brief §4.1 [V]): with three or more SÄVA in a calendar month the time between counts.
+    # History: SÄVA 2025-04-01..2026-02-14 = Apr 30 + May 31 + Jun 30 + Jul 31 + Aug 31 + Sep 30 + Oct 31
+    # + Nov 30 + Dec 31 + Jan 31 + Feb 14 = 320 LAS days today. Booked ahead: 2 and 9 April. The shift on
+    # 20 April is April's third SÄVA: April 2..20 = 19 days, so 320 + 19 = 339 ≥ the warning level 330
+    # (one day per shift would say 320 + 3 = 323 and no warning).
+    from robots.bosse.item import Person, ShiftFacts
+    from robots.bosse.las import Engagement
+    from robots.bosse.reading import PoolMember
+    from robots.bosse.robot import BosseSettings, _done
+    from runner.api import Link
+    from tests.bosse.helpers import shift, sub
+
+    history = (Engagement(date(2025, 4, 1), date(2026, 2, 14)),)
+    assert las.conversion_count(history, date(2026, 3, 30)).days == 320
+    person = sub("V1", history=history, las_days=320)
+    member = PoolMember(substitute=person, name="Test Person", future_booked_dates=(date(2026, 4, 2), date(2026, 4, 9)))
+    s = shift("P1", "2026-04-20 07:00", "15:00")
+    facts = ShiftFacts(**s.model_dump(), unit_label="Solgläntan (SOL)", competence_label="Biträde", skills_label="")
+    out = _done(shift=facts, cand=Person(id="V1", name="Test Person"), member=member, mode=BOOK, why="vardag", tried=[],
+                evidence=[], link=Link(label="Passet", url="http://x/pass/P1"), settings=BosseSettings(), dry_run=True)
+    warning = next(f for f in out.findings if f.code == "las_varning")
+    assert "har 320 LAS-dagar och når 339 med passet och 2 bokade pass" in warning.message
+    # Without the two bookings ahead the shift is one SÄVA in April: 321, under the warning level.
+    alone = PoolMember(substitute=person, name="Test Person", future_booked_dates=())
+    out = _done(shift=facts, cand=Person(id="V1", name="Test Person"), member=alone, mode=BOOK, why="vardag", tried=[],
+                evidence=[], link=Link(label="Passet", url="http://x/pass/P1"), settings=BosseSettings(), dry_run=True)
+    assert not any(f.code == "las_varning" for f in out.findings)

@@ -135,3 +135,18 @@ def test_among_holders_of_foretradesratt_the_first_in_the_order_gets_the_shift()
     plan = plan_shifts([s], [a, b, other], RULES)
     assert plan.chosen["P1"].substitute_id == "V2"
     assert plan.chosen["P1"].alternates[:2] == ["V1", "V3"]
+
+
+def test_a_booked_day_already_in_the_history_is_not_counted_twice():
+    # SÄVA 2025-04-01..2026-03-24: Apr 30 + May 31 + Jun 30 + Jul 31 + Aug 31 + Sep 30 + Oct 31 + Nov 30
+    # + Dec 31 + Jan 31 + Feb 28 + Mar 24 = 358; the day contract of the booking on 2026-04-01 is already
+    # written in the history, and the page shows that booking too. A shift on 04-20 is April's second SÄVA:
+    # 358 + 1 + 1 = 360 < 361 → may be booked. Counting 04-01 twice would make three in April and
+    # count 04-01..04-20 = 20 days: 378, a refusal for nothing.
+    history = (E(date(2025, 4, 1), date(2026, 3, 24)), E(date(2026, 4, 1), date(2026, 4, 1)))
+    assert las.conversion_count(history, date(2026, 4, 1)).days == 359
+    person = sub("V1", history=history, booked=(period("2026-04-01 07:00", "15:00"),))
+    assert R.reason_for(person, shift("P1", "2026-04-20 07:00", "15:00"), RULES) is None
+    # a third SÄVA in April (04-21) does make three: 04-01..04-21 = 21 days → 358 + 21 = 379 ≥ 361
+    assert R.reason_against(person, shift("P2", "2026-04-21 07:00", "15:00"),
+                            [shift("P1", "2026-04-20 07:00", "15:00")], RULES) == R.LAS_CONVERSION

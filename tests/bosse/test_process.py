@@ -67,12 +67,12 @@ def _admin(running, action: str, body: dict) -> None:
 
 
 def test_fetch_plans_the_horizon_only(items):
-    # 20 shifts: P-2017 is 16 days ahead (> 14), P-2018 booked and P-2019 requested by staff.
-    assert sorted(items) == [f"P-20{n:02d}" for n in range(1, 17)] + ["P-2020"]
+    # 26 shifts: P-2017 is 16 days ahead (> 14), P-2018 booked and P-2019 requested by staff.
+    assert sorted(items) == [f"P-20{n:02d}" for n in range(1, 17)] + [f"P-20{n}" for n in range(20, 27)]
     assert items["P-2001"].data.chosen.id == "V04"
     assert items["P-2013"].data.alternates[0].id == "V04"
     assert items["P-2014"].data.mode == "forfragan"
-    assert items["P-2008"].data.reasons_text == "10 ej introducerad, 1 saknar rätt kompetens, 1 för kort veckovila"
+    assert items["P-2008"].data.reasons_text == "17 ej introducerad, 1 saknar rätt kompetens, 1 för kort veckovila"
     # No names or personnummer in titles (titles reach the logs through the engine).
     assert items["P-2001"].title == "Hemtjänst Centrum (HTC) 2026-03-31 07:00–16:00"
 
@@ -101,7 +101,7 @@ def test_no_one_left_is_needs_attention_with_each_reason(bemanning, chromium_loo
 def test_unfillable_shift_says_why(bemanning, chromium_loop, items):
     with pytest.raises(BusinessError) as exc:
         _process(bemanning, chromium_loop, items["P-2004"])
-    assert exc.value.message == "Ingen vikarie kan ta passet: 6 saknar förflyttningsutbildning, 5 saknar USK-bevis, 1 över timtaket."
+    assert exc.value.message == "Ingen vikarie kan ta passet: 11 saknar förflyttningsutbildning, 7 saknar USK-bevis, 1 över timtaket."
 
 
 def test_shift_filled_by_staff_is_skipped(bemanning, chromium_loop, items):
