@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import datetime
@@ -175,20 +176,29 @@ async def chromium() -> AsyncIterator[Browser]:
 class BrowserLoop:
     """One event loop and one Chromium for a whole test module (launching Chromium per test is slow).
 
-    `loop.run(fn)` calls `await fn(browser)` on the module's loop and returns its result.
+    `loop.run(fn)` calls `await fn(browser)` on the module's loop and returns its result. The loop runs in
+    a thread of its own: the calling thread may already run one (pytest-playwright's sync fixtures keep a
+    loop running in the main thread), and a second loop cannot run there.
     """
 
     def __init__(self) -> None:
         self.loop = asyncio.new_event_loop()
-        self._pw = self.loop.run_until_complete(async_playwright().start())
-        self.browser: Browser = self.loop.run_until_complete(
-            self._pw.chromium.launch(executable_path=chromium_path(), headless=True)
-        )
+        self._thread = threading.Thread(target=self.loop.run_forever, name="nattskift-browser-loop", daemon=True)
+        self._thread.start()
+        self._pw = self._call(async_playwright().start())
+        self.browser: Browser = self._call(self._pw.chromium.launch(executable_path=chromium_path(), headless=True))
+
+    def _call(self, coro: Awaitable[T]) -> T:
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result()  # type: ignore[arg-type]
 
     def run(self, fn: Callable[[Browser], Awaitable[T]]) -> T:
-        return self.loop.run_until_complete(fn(self.browser))
+        return self._call(fn(self.browser))
 
     def close(self) -> None:
-        self.loop.run_until_complete(self.browser.close())
-        self.loop.run_until_complete(self._pw.stop())
-        self.loop.close()
+        try:
+            self._call(self.browser.close())
+            self._call(self._pw.stop())
+        finally:
+            self.loop.call_soon_threadsafe(self.loop.stop)
+            self._thread.join(timeout=30)
+            self.loop.close()
