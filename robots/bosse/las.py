@@ -65,9 +65,12 @@ def years_back(day: date, years: int) -> date:
     return add_months(day, -12 * years) + timedelta(days=1)
 
 
-def day_engagements(days: Iterable[date]) -> list[Engagement]:
-    """Single-day SÄVA contracts: how booked shifts of an hourly substitute count."""
-    return [Engagement(d, d, "sava") for d in sorted(set(days))]
+def day_engagements(days: Iterable[date], history: Sequence[Engagement] = ()) -> list[Engagement]:
+    """Single-day SÄVA contracts: how booked shifts of an hourly substitute count.
+
+    A day the history already holds (its day contract written in) is that contract, not a second SÄVA
+    the same day: counted twice it could make "three in a month" out of two."""
+    return [Engagement(d, d, "sava") for d in sorted(set(days)) if not any(e.start <= d <= e.end for e in history)]
 
 
 def _pieces_by_month(engagements: Iterable[Engagement], lo: date, hi: date):
@@ -155,7 +158,7 @@ def added_days(dates: Iterable[date], history: Sequence[Engagement] = (), on: da
     Without a history only the dates themselves are known; with one, a month that reaches three SÄVA
     only together with the history counts from its first to its last day too.
     """
-    new = day_engagements(dates)
+    new = day_engagements(dates, history)
     if not new:
         return 0
     on = on or max(e.end for e in new)

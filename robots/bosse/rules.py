@@ -268,9 +268,7 @@ def las_conversion_reached(sub: Substitute, new: Sequence[Shift], rules: RuleSet
         return False
     dates = [p.start.astimezone(rules.tz).date() for p in [*sub.booked, *new]]
     on = max(dates)
-    # A booked day the history already holds (a day contract written in) is not a second SÄVA that day.
-    dates = [d for d in dates if not any(e.start <= d <= e.end for e in sub.history)]
-    return las.conversion_count([*sub.history, *las.day_engagements(dates)], on).days >= las.CONVERSION_DAYS
+    return las.conversion_count([*sub.history, *las.day_engagements(dates, sub.history)], on).days >= las.CONVERSION_DAYS
 
 
 def week_start(dt: datetime, tz: ZoneInfo = TZ) -> datetime:

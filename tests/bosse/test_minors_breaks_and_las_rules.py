@@ -150,3 +150,12 @@ def test_a_booked_day_already_in_the_history_is_not_counted_twice():
     # a third SÄVA in April (04-21) does make three: 04-01..04-21 = 21 days → 358 + 21 = 379 ≥ 361
     assert R.reason_against(person, shift("P2", "2026-04-21 07:00", "15:00"),
                             [shift("P1", "2026-04-20 07:00", "15:00")], RULES) == R.LAS_CONVERSION
+
+
+def test_the_las_list_does_not_count_a_booked_day_the_history_holds_twice():
+    # The same history as above: 358 SÄVA days to 2026-03-24 and the day contract of 2026-04-01 (359).
+    # Booked ahead: 04-01 (that contract) and 04-20. Only 04-20 is new: April has two SÄVA, 359 + 1 = 360,
+    # one day added. Counting 04-01 again would make three in April: 04-01..04-20 = 20 days, 358 + 20 =
+    # 378, 19 "added".
+    history = (E(date(2025, 4, 1), date(2026, 3, 24)), E(date(2026, 4, 1), date(2026, 4, 1)))
+    assert las.added_days([date(2026, 4, 1), date(2026, 4, 20)], history) == 1
