@@ -30,6 +30,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from runner.swedish import count
+
 CONVERSION_DAYS = 12 * 30 + 1  # more than 12 LAS months
 VIKARIAT_CONVERSION_DAYS = 24 * 30 + 1  # more than two years
 FORETRADESRATT_DAYS = 9 * 30 + 1  # more than 9 months in SÄVA (new SÄVA, 25 §)
@@ -242,16 +244,16 @@ def las_notes(row: LasRow, warning_days: int, margin_days: int) -> list[str]:
     if row.projected >= CONVERSION_DAYS:
         notes.append(f"Passerar konverteringsgränsen ({CONVERSION_DAYS} dagar SÄVA på 5 år) med bokade pass")
     elif row.projected >= warning_days:
-        notes.append(f"Över varningsnivån {warning_days} LAS-dagar; {_days_sv(CONVERSION_DAYS - row.projected)} kvar till konvertering")
+        notes.append(f"Över varningsnivån {warning_days} LAS-dagar; {_days(CONVERSION_DAYS - row.projected)} kvar till konvertering")
     elif row.projected >= CONVERSION_DAYS - margin_days:
-        notes.append(f"Nära konvertering: {_days_sv(CONVERSION_DAYS - row.projected)} kvar")
+        notes.append(f"Nära konvertering: {_days(CONVERSION_DAYS - row.projected)} kvar")
     if row.projected_3y >= FORETRADESRATT_DAYS and row.las_days_3y < FORETRADESRATT_DAYS:
         notes.append(f"Når företrädesrätt ({FORETRADESRATT_DAYS} dagar SÄVA på 3 år) med bokade pass")
     elif FORETRADESRATT_DAYS - margin_days <= row.projected_3y < FORETRADESRATT_DAYS:
-        notes.append(f"Nära företrädesrätt: {_days_sv(FORETRADESRATT_DAYS - row.projected_3y)} kvar")
+        notes.append(f"Nära företrädesrätt: {_days(FORETRADESRATT_DAYS - row.projected_3y)} kvar")
     return notes
 
 
-def _days_sv(n: int) -> str:
-    """'1 dag', '20 dagar'."""
-    return f"{n} dag" if n == 1 else f"{n} dagar"
+def _days(n: int) -> str:
+    """'1 dag', '20 dagar' (runner.swedish.count; a plain space, as the rest of the note)."""
+    return count(n, "dag", "dagar", space=" ")
