@@ -1,23 +1,29 @@
 """A real demo night's run page and HTML export as staff read them (issue 14): the robot's report has no raw
 key and no English word, and its tables fit at 1 100 px and scroll in their own box on a narrow screen.
+The README's screenshots are shot from the same night.
 
 Every robot of the demo night: each report is a `runner.api.Report`.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import socket
 import threading
 import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 import uvicorn
-from playwright.sync_api import Browser
+from playwright.sync_api import Browser, Page, expect
 
 from fixtures import demo
 from runner.scheduler.plan import PlannedSchedule
 from runner.web.app import create_app
+from tests.web.conftest import SCREENSHOTS_ENV
 
 pytestmark = pytest.mark.browser
 
@@ -53,10 +59,22 @@ def _report_text(page) -> str:  # type: ignore[no-untyped-def]
     return page.locator(".robot-report").inner_text()
 
 
-def test_the_demo_nights_report_shows_no_key_and_no_english_and_its_tables_fit(tmp_path, browser: Browser):
-    plan = demo.check(tmp_path / "demo", "demo")
+@dataclass
+class Morning:
+    """A real demo night, its morning report served on a free port, and a browser logged in as admin."""
+
+    night: demo.DemoNight
+    base: str
+    page: Page
+
+
+@pytest.fixture(scope="module")
+def morning(tmp_path_factory: pytest.TempPathFactory, browser: Browser) -> Iterator[Morning]:
+    """One demo night for the module: the night is the slow part, the tests only read its pages."""
+    folder = tmp_path_factory.mktemp("demo")
+    plan = demo.check(folder, "demo")
     assert set(plan.robots) == ROBOTS
-    night = demo.run_night(tmp_path / "demo", fixed_ports=False, plan=plan)
+    night = demo.run_night(folder, fixed_ports=False, plan=plan)
     server = thread = None
     try:
         demo.create_demo_users(night.settings)
@@ -69,37 +87,63 @@ def test_the_demo_nights_report_shows_no_key_and_no_english_and_its_tables_fit(t
         page.get_by_label("Lösenord").fill("nattskift-demo")
         page.get_by_role("button", name="Logga in").click()
         page.wait_for_url(lambda url: "/login" not in url)
-        for run in night.summaries:
-            for path in (f"/korningar/{run.id}", f"/korningar/{run.id}/rapport.html"):
-                page.set_viewport_size({"width": 1100, "height": 900})
-                if path.endswith(".html"):  # a download: opened as the file it is, off line
-                    answer = page.request.get(base + path)
-                    assert answer.ok, path
-                    page.set_content(answer.text())
-                else:
-                    page.goto(base + path)
-                text = _report_text(page)
-                assert text.strip(), (run.robot, path)
-                if run.robot == "ronney":
-                    assert "Ronney – nattens ansökningar" in text and "Behöver en handläggare" in text, path
-                assert UNDERSCORE_KEY.findall(text) == [], (run.robot, path)
-                assert _english(text) == [], (run.robot, path)
-                # at 1 100 px every report table fits beside the others, inside the page
-                boxes = page.locator(".robot-report .table-scroll").evaluate_all(
-                    "els => els.map(e => { const r = e.getBoundingClientRect(); "
-                    "return [r.left, r.right, r.top, r.bottom, e.scrollWidth, e.clientWidth]; })")
-                for left, right, _, _, scroll_width, client_width in boxes:
-                    assert 0 <= left and right <= 1100 and scroll_width <= client_width, (path, left, right)
-                tops = sorted((top, bottom) for _, _, top, bottom, _, _ in boxes)
-                assert all(a[1] <= b[0] for a, b in zip(tops, tops[1:], strict=False)), path  # no overlap
-                # on a phone the report stays within the screen: a wide table scrolls in its own box
-                page.set_viewport_size({"width": 360, "height": 800})
-                rights = page.locator(".robot-report .table-scroll").evaluate_all(
-                    "els => els.map(e => [e.getBoundingClientRect().right, e.scrollWidth, e.clientWidth])")  # wider: scrolls
-                assert all(right <= 360 for right, _, _ in rights), (path, rights)
+        yield Morning(night, base, page)
         context.close()
     finally:
         if server is not None:
             server.should_exit = True
             thread.join(timeout=10)
         night.systems.stop()
+
+
+def test_the_demo_nights_report_shows_no_key_and_no_english_and_its_tables_fit(morning: Morning) -> None:
+    night, base, page = morning.night, morning.base, morning.page
+    for run in night.summaries:
+        for path in (f"/korningar/{run.id}", f"/korningar/{run.id}/rapport.html"):
+            page.set_viewport_size({"width": 1100, "height": 900})
+            if path.endswith(".html"):  # a download: opened as the file it is, off line
+                answer = page.request.get(base + path)
+                assert answer.ok, path
+                page.set_content(answer.text())
+            else:
+                page.goto(base + path)
+            text = _report_text(page)
+            assert text.strip(), (run.robot, path)
+            if run.robot == "ronney":
+                assert "Ronney – nattens ansökningar" in text and "Behöver en handläggare" in text, path
+            assert UNDERSCORE_KEY.findall(text) == [], (run.robot, path)
+            assert _english(text) == [], (run.robot, path)
+            # at 1 100 px every report table fits beside the others, inside the page
+            boxes = page.locator(".robot-report .table-scroll").evaluate_all(
+                "els => els.map(e => { const r = e.getBoundingClientRect(); "
+                "return [r.left, r.right, r.top, r.bottom, e.scrollWidth, e.clientWidth]; })")
+            for left, right, _, _, scroll_width, client_width in boxes:
+                assert 0 <= left and right <= 1100 and scroll_width <= client_width, (path, left, right)
+            tops = sorted((top, bottom) for _, _, top, bottom, _, _ in boxes)
+            assert all(a[1] <= b[0] for a, b in zip(tops, tops[1:], strict=False)), path  # no overlap
+            # on a phone the report stays within the screen: a wide table scrolls in its own box
+            page.set_viewport_size({"width": 360, "height": 800})
+            rights = page.locator(".robot-report .table-scroll").evaluate_all(
+                "els => els.map(e => [e.getBoundingClientRect().right, e.scrollWidth, e.clientWidth])")  # wider: scrolls
+            assert all(right <= 360 for right, _, _ in rights), (path, rights)
+
+
+def test_screenshots_for_the_readme(morning: Morning, tmp_path: Path) -> None:
+    """Översikt, Ronney's run and a case he prepared, as the demo night left them: into docs/screenshots/
+    with `make screenshots`, else into a temporary folder (the pages must still render)."""
+    folder = Path(os.environ.get(SCREENSHOTS_ENV) or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    page, base = morning.page, morning.base
+    ronney = next(run for run in morning.night.summaries if run.robot == "ronney")
+    page.set_viewport_size({"width": 1280, "height": 860})
+    page.goto(base + "/")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    page.screenshot(path=str(folder / "oversikt.png"), full_page=True)
+    page.goto(f"{base}/korningar/{ronney.id}")
+    expect(page.locator(".robot-report")).to_contain_text("Behöver en handläggare")
+    page.screenshot(path=str(folder / "korning.png"), full_page=True)
+    # the first case in the run's list, as a caseworker opens it from there
+    page.locator("main a[href^='/fall/']").first.click()
+    page.wait_for_url(lambda url: "/fall/" in url)
+    page.screenshot(path=str(folder / "arende.png"), full_page=True)
+    assert all((folder / n).stat().st_size > 10_000 for n in ("oversikt.png", "korning.png", "arende.png"))

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.web.conftest import PASSWORD, SCREENSHOTS_ENV, Live, login
+from tests.web.conftest import PASSWORD, Live, login
 
 pytestmark = pytest.mark.browser
 
@@ -124,19 +121,3 @@ def test_keyboard_alone_reaches_every_action(page: Page, live: Live) -> None:
     assert page.evaluate(FOCUSED)["text"] == "Markera som hanterad"
     page.keyboard.press("Enter")
     expect(page.get_by_role("status")).to_have_text("Ärendet är markerat som hanterat.")
-
-
-def test_screenshots_for_the_readme(page: Page, live: Live, tmp_path: Path) -> None:
-    """Översikt, a run and a case, with made-up demo people: into docs/screenshots/ with `make screenshots`,
-    else into a temporary folder (the pages must still render)."""
-    folder = Path(os.environ.get(SCREENSHOTS_ENV) or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    page.set_viewport_size({"width": 1280, "height": 860})
-    login(page, live, "admin")
-    page.goto(live.url + "/")
-    page.screenshot(path=str(folder / "oversikt.png"), full_page=True)
-    page.goto(f"{live.url}/korningar/{live.demo.runs['ronney']}")
-    page.screenshot(path=str(folder / "korning.png"), full_page=True)
-    page.goto(f"{live.url}/fall/{live.demo.items['r_history']}")
-    page.screenshot(path=str(folder / "arende.png"), full_page=True)
-    assert all((folder / n).stat().st_size > 10_000 for n in ("oversikt.png", "korning.png", "arende.png"))
