@@ -40,7 +40,7 @@ test-under-load: setup
 # The README's screenshots (docs/screenshots/): only this command writes them.
 screenshots: setup
 	NATTSKIFT_SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(BIN)/pytest -q -p no:randomly \
-		tests/demo/test_report_pages.py tests/web/test_drift.py -k screenshots
+		tests/demo/test_demo_night.py tests/web/test_drift.py -k screenshots
 
 bench: setup
 	$(BIN)/python bench/ledger.py

@@ -1,7 +1,7 @@
 """`nattskift demo` as a new operator meets it: a bad scenario, a busy port, the previous night (issue 21).
 
 Nothing is touched before everything is checked, and nothing the command did not write in this call is
-deleted. These tests stop before the night itself (tests/demo/test_demo.py runs a whole one).
+deleted. These tests stop before the night itself (tests/demo/test_demo_night.py runs a whole one).
 """
 
 from __future__ import annotations

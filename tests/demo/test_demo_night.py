@@ -1,8 +1,9 @@
-"""A real demo night's run page and HTML export as staff read them (issue 14): the robot's report has no raw
-key and no English word, and its tables fit at 1 100 px and scroll in their own box on a narrow screen.
-The README's screenshots are shot from the same night.
+"""`make demo`'s night, run once for this module: every robot runs on the demo scenario and every kind of
+outcome shows up; the report says one consistent time; the run pages and HTML exports read as staff read
+them (issue 14: no raw key, no English word, tables that fit at 1 100 px and scroll in their own box on a
+narrow screen); and the README's screenshots are shot from it.
 
-Every robot of the demo night: each report is a `runner.api.Report`.
+A demo night is the slow part (four robots in Chromium), so the tests share one and only read it.
 """
 
 from __future__ import annotations
@@ -14,10 +15,12 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 import uvicorn
+from fastapi.testclient import TestClient
 from playwright.sync_api import Browser, Page, expect
 
 from fixtures import demo
@@ -64,6 +67,7 @@ class Morning:
     """A real demo night, its morning report served on a free port, and a browser logged in as admin."""
 
     night: demo.DemoNight
+    users: list[tuple[str, str, list[str], str]]
     base: str
     page: Page
 
@@ -77,7 +81,7 @@ def morning(tmp_path_factory: pytest.TempPathFactory, browser: Browser) -> Itera
     night = demo.run_night(folder, fixed_ports=False, plan=plan)
     server = thread = None
     try:
-        demo.create_demo_users(night.settings)
+        users = demo.create_demo_users(night.settings)
         server, thread, port = _serve(create_app(night.settings, scheduler=PlannedSchedule(night.settings)))
         base = f"http://127.0.0.1:{port}"
         context = browser.new_context(viewport={"width": 1100, "height": 900}, locale="sv-SE")
@@ -87,13 +91,48 @@ def morning(tmp_path_factory: pytest.TempPathFactory, browser: Browser) -> Itera
         page.get_by_label("Lösenord").fill("nattskift-demo")
         page.get_by_role("button", name="Logga in").click()
         page.wait_for_url(lambda url: "/login" not in url)
-        yield Morning(night, base, page)
+        yield Morning(night, users, base, page)
         context.close()
     finally:
         if server is not None:
             server.should_exit = True
             thread.join(timeout=10)
         night.systems.stop()
+
+
+def test_the_demo_night_runs_every_robot_and_shows_every_kind_of_outcome(morning: Morning) -> None:
+    night = morning.night
+    runs = {s.robot: s for s in night.summaries}
+    assert set(runs) == ROBOTS
+    assert all(s.status == "completed" for s in runs.values())
+    # Ronney's part has all five outcomes (case 2012's record answers 500: a technical failure)
+    assert set(runs["ronney"].counts) == {"prepared", "needs_attention", "waiting", "skipped", "failed"}
+    assert {"prepared", "needs_attention", "skipped"} <= set(runs["harry"].counts)
+    assert {"prepared", "needs_attention"} <= set(runs["bosse"].counts)
+    # Lena's unit: proposals, visits no one with the delegation can take, a planner's open proposal
+    assert {"prepared", "needs_attention", "skipped"} <= set(runs["lena"].counts)
+    assert {u[0] for u in morning.users} == {"admin", "drift", "handlaggare", "lon", "bemanning", "planerare"}
+
+
+def test_the_report_shows_one_consistent_time(morning: Morning) -> None:
+    """Issue 21, item 15: the robots read the scenario's frozen date, but the report says "now" in real
+    time, the same time the runs were recorded in and the next start times are counted from."""
+    night = morning.night
+    client = TestClient(create_app(night.settings, scheduler=PlannedSchedule(night.settings)))
+    form = client.get("/login").text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+    client.post("/login", data={"username": "admin", "password": "nattskift-demo", "csrf_token": token})
+    overview = client.get("/").text
+    tz = night.settings.tz
+    today = datetime.now(tz).date().isoformat()
+    assert night.settings.clock is not None  # the robots' frozen "now" (the scenario's 01:30)
+    lead = re.search(r'läget <time datetime="([^"]+)"', overview)
+    assert lead is not None and lead.group(1).startswith(today), lead
+    assert all(s.started_at.astimezone(tz).date().isoformat() == today for s in night.summaries)
+    page = client.get("/korningar").text
+    schedule = page[page.index('id="schedule-heading"'):].split("</section>", 1)[0]
+    next_runs = re.findall(r'<time datetime="([^"]+)"', schedule)
+    assert next_runs and all(t[:10] >= today for t in next_runs), next_runs
 
 
 def test_the_demo_nights_report_shows_no_key_and_no_english_and_its_tables_fit(morning: Morning) -> None:
