@@ -22,6 +22,10 @@ robot writes the check: a server error page (5xx: `SystemUnavailableError`, retr
 session ended: `SessionExpiredError`, retried after a new login), and a screen that lacks what the robot
 relies on (`PageChangedError`: the run stops once instead of timing out on every case). The details of a
 PageChangedError are English, for operations; staff see its Swedish message.
+
+Selectors are CSS or Playwright's own syntax (`text=…`, `:has-text(…)`). Plain CSS is cheaper: `verify`
+checks all of a screen's CSS selectors, and `table`/`fields` find and read their element, in one round
+trip to the browser; each selector in Playwright's syntax costs a round trip of its own.
 """
 
 from __future__ import annotations
@@ -66,12 +70,30 @@ _DL_JS = """(dl) => [...dl.querySelectorAll('dt')].map(dt => {
   const dd = dt.nextElementSibling;
   return [dt.innerText.trim(), dd && dd.tagName === 'DD' ? dd.innerText.trim() : ''];
 })"""
+
+
+def _on_first_js(element_js: str) -> str:
+    """A function of a selector that applies `element_js` to the first element it matches: {css, value},
+    value null when nothing matches, css false when the browser cannot parse the selector as CSS."""
+    return ("(selector) => { let el; try { el = document.querySelector(selector); } catch (e) { return {css: false}; }"
+            f" return {{css: true, value: el ? ({element_js})(el) : null}}; }}")
+
+
+_TABLE_FIRST_JS = _on_first_js(_TABLE_JS)
+_DL_FIRST_JS = _on_first_js(_DL_JS)
 _SNAPSHOT_JS = f"""() => {{
   const tables = {{}}, fields = {{}};
   for (const t of document.querySelectorAll('table[id]')) tables[t.id] = ({_TABLE_JS})(t);
   for (const dl of document.querySelectorAll('dl[id]')) fields[dl.id] = Object.fromEntries(({_DL_JS})(dl));
   return {{tables, fields, ids: [...document.querySelectorAll('[id]')].map(e => e.id)}};
 }}"""
+
+# The document's status (as `runner.api.http_status`) and which selectors match: false when a CSS selector
+# matches nothing, null when the browser cannot parse it as CSS (Playwright's `text=`, `>>`, `:has-text`).
+_LOOK_JS = """(selectors) => [
+  (performance.getEntriesByType('navigation')[0] || {}).responseStatus || 0,
+  selectors.map(s => { try { return document.querySelector(s) !== null; } catch (e) { return null; } }),
+]"""
 
 S = TypeVar("S", default=Any)
 
@@ -157,14 +179,27 @@ class Screen(Generic[S]):
         """The page shows this screen: not an error page, not the login form, every element there.
 
         Checks `requires` when no selectors are given."""
-        status = await http_status(self.page)
+        wanted = selectors or self.requires
+        status, found = await self._look(wanted)
         if status >= 500:
             raise SystemUnavailableError(f"{self.system} answered {status} on {self.name}")
-        for selector in selectors or self.requires:
-            if not await self.present(selector):
+        for selector, there in zip(wanted, found, strict=True):
+            if there is True:
+                continue
+            if not await self.present(selector):  # not plain CSS, or not there yet: Playwright looks, briefly
                 if await self.ctx.robot.is_login_page(self.system, self.page):
                     raise SessionExpiredError(f"the session in {self.system} ended on {self.name}")
                 raise self.changed(f"{selector} missing")
+
+    async def _look(self, selectors: tuple[str, ...]) -> tuple[int, list[bool | None]]:
+        """The document's HTTP status and, per selector, whether it is on the page, in one round trip to
+        the browser instead of one per selector (a form of 40 fields was 40). None: not a CSS selector
+        (Playwright's own syntax), or the page could not be asked; `verify` then asks Playwright."""
+        try:
+            status, found = await self.page.evaluate(_LOOK_JS, list(selectors))
+        except Exception:  # a closed or navigating page: the slower path says what is wrong
+            return await http_status(self.page), [None] * len(selectors)
+        return int(status), list(found)
 
     async def present(self, selector: str) -> bool:
         """True when `selector` is on the page, after at most a short wait (never the full timeout)."""
@@ -181,18 +216,29 @@ class Screen(Generic[S]):
 
     async def table(self, selector: str, columns: tuple[str, ...] = ()) -> list[dict[str, str]]:
         """The rows of a table as dicts keyed by column label; the labels must include `columns`."""
-        table = self.page.locator(selector).first
-        if not await table.count():
-            raise self.changed(f"{selector} missing")
-        data = await table.evaluate(_TABLE_JS)
+        data = await self._read_first(selector, _TABLE_FIRST_JS, _TABLE_JS)
         return _rows(self.name, self.system, selector, data["headers"], data["rows"], columns)
 
     async def fields(self, selector: str, labels: tuple[str, ...] = ()) -> dict[str, str]:
         """A definition list (`<dt>label<dd>value`) as a dict; the labels must include `labels`."""
-        dl = self.page.locator(selector).first
-        if not await dl.count():
+        pairs = await self._read_first(selector, _DL_FIRST_JS, _DL_JS)
+        return _fields(self.name, self.system, selector, dict(pairs), labels)
+
+    async def _read_first(self, selector: str, first_js: str, element_js: str) -> Any:
+        """`element_js` applied to the first element `selector` matches: one round trip for a CSS selector
+        (a locator's count and evaluate are four), Playwright's locator for its own selector syntax."""
+        try:
+            answer = await self.page.evaluate(first_js, selector)
+        except Exception:  # a closed or navigating page: the locator below says what is wrong
+            answer = {"css": False}
+        if answer["css"]:
+            if answer["value"] is None:
+                raise self.changed(f"{selector} missing")
+            return answer["value"]
+        element = self.page.locator(selector).first
+        if not await element.count():
             raise self.changed(f"{selector} missing")
-        return _fields(self.name, self.system, selector, dict(await dl.evaluate(_DL_JS)), labels)
+        return await element.evaluate(element_js)
 
     async def text(self, selector: str) -> str:
         """The text of an element that must be there."""

@@ -286,3 +286,41 @@ def test_every_snippet_in_the_docs_compiles_and_the_first_robot_runs_as_written(
         item, outcome = pool.submit(asyncio.run, go()).result()
     assert (item.key, item.data.group) == ("B-1", "Norr")
     assert outcome.status == Status.prepared and outcome.evidence[0].value == "Norr"
+
+
+class Facts(Screen):
+    # one CSS selector, and one in Playwright's own syntax, which the browser cannot parse as CSS
+    system, name, path, requires = "lista", "Fakta", "/fakta", ("dl#fakta", "h1:has-text('Fakta')")
+
+
+def test_a_screen_reads_by_css_and_by_playwrights_own_selectors_and_a_missing_one_is_a_changed_page():
+    """`verify`, `table` and `fields` ask the browser once for a CSS selector and fall back to Playwright's
+    locator for its own syntax: the same answers either way, and the same PageChangedError when missing."""
+    system = TinySystem("lista")
+
+    @system.page("/fakta")
+    def facts(params, form):
+        return ("<h1>Fakta</h1><dl id='fakta'><dt>Ärende</dt><dd>A1</dd><dt>Belopp</dt><dd>7 050 kr</dd></dl>"
+                "<table id='poster'><thead><tr><th>Post</th></tr></thead><tbody><tr><td>P1</td></tr></tbody></table>")
+
+    async def go():
+        async with chromium() as browser:
+            ctx = FakeContext(Lister(), browser, system_settings(system), now=datetime(2025, 12, 1, 2))
+            screen = await Facts.open(ctx)  # both requires found
+            by_css = (await screen.fields("dl#fakta", ("Ärende",)), await screen.table("table#poster", ("Post",)))
+            by_pw = (await screen.fields("dl:has-text('Ärende')", ("Ärende",)),
+                     await screen.table("table:has-text('Post')", ("Post",)))
+            missing = []
+            for read in (lambda: screen.verify("form#saknas"), lambda: screen.verify("form:has-text('Spara')"),
+                         lambda: screen.table("table#saknas"), lambda: screen.fields("dl:has-text('Saknas')")):
+                with pytest.raises(PageChangedError) as changed:
+                    await read()
+                missing.append(changed.value.detail)
+            await ctx.close()
+            return by_css, by_pw, missing
+
+    with system, ThreadPoolExecutor(1) as pool:
+        by_css, by_pw, missing = pool.submit(asyncio.run, go()).result()
+    assert by_css == by_pw == ({"Ärende": "A1", "Belopp": "7 050 kr"}, [{"Post": "P1"}])
+    assert missing == ["form#saknas missing", "form:has-text('Spara') missing", "table#saknas missing",
+                       "dl:has-text('Saknas') missing"]
