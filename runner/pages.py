@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic
 from typing_extensions import Self, TypeVar
 
 from runner.api import (
+    _DOCUMENT_STATUS_JS,
     Context,
     PageChangedError,
     SessionExpiredError,
@@ -88,11 +89,11 @@ _SNAPSHOT_JS = f"""() => {{
   return {{tables, fields, ids: [...document.querySelectorAll('[id]')].map(e => e.id)}};
 }}"""
 
-# The document's status (as `runner.api.http_status`) and which selectors match: false when a CSS selector
-# matches nothing, null when the browser cannot parse it as CSS (Playwright's `text=`, `>>`, `:has-text`).
-_LOOK_JS = """(selectors) => [
-  (performance.getEntriesByType('navigation')[0] || {}).responseStatus || 0,
-  selectors.map(s => { try { return document.querySelector(s) !== null; } catch (e) { return null; } }),
+# The document's status (`runner.api.http_status`'s own expression) and which selectors match: false when a
+# CSS selector matches nothing, null when the browser cannot parse it as CSS (Playwright's `text=`, `>>`).
+_LOOK_JS = f"""(selectors) => [
+  ({_DOCUMENT_STATUS_JS})(),
+  selectors.map(s => {{ try {{ return document.querySelector(s) !== null; }} catch (e) {{ return null; }} }}),
 ]"""
 
 S = TypeVar("S", default=Any)

@@ -10,23 +10,19 @@ from __future__ import annotations
 
 import os
 import re
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 from playwright.sync_api import Browser, Page, expect
 
 from fixtures import demo
 from runner.scheduler.plan import PlannedSchedule
 from runner.web.app import create_app
-from tests.web.conftest import SCREENSHOTS_ENV
+from tests.web.conftest import SCREENSHOTS_ENV, serve_app
 
 pytestmark = pytest.mark.browser
 
@@ -42,20 +38,6 @@ UNDERSCORE_KEY = re.compile(r"\b[A-Za-z]+_[A-Za-z_]+\b")
 
 def _english(text: str) -> list[str]:
     return sorted({w for w in re.findall(r"[^\W\d_]+", text) if w.lower() in ENGLISH})  # whole words, å/ä/ö too
-
-
-def _serve(app: object) -> tuple[uvicorn.Server, threading.Thread, int]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, access_log=False))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "web app did not start"
-        time.sleep(0.05)
-    return server, thread, port
 
 
 def _report_text(page) -> str:  # type: ignore[no-untyped-def]
@@ -82,7 +64,7 @@ def morning(tmp_path_factory: pytest.TempPathFactory, browser: Browser) -> Itera
     server = thread = None
     try:
         users = demo.create_demo_users(night.settings)
-        server, thread, port = _serve(create_app(night.settings, scheduler=PlannedSchedule(night.settings)))
+        server, thread, port = serve_app(create_app(night.settings, scheduler=PlannedSchedule(night.settings)))
         base = f"http://127.0.0.1:{port}"
         context = browser.new_context(viewport={"width": 1100, "height": 900}, locale="sv-SE")
         page = context.new_page()

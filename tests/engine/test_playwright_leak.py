@@ -3,8 +3,7 @@
 See runner/playwright_leak.py. Without the workaround a run leaves about four "no reply" calls per case in
 the connection's table (600 after 150 cases); with it the table stays below its limit. The test lowers the
 limit from 256 to 32, so 40 cases (about 160 such calls) show the bound as well as 150 did, at a quarter
-of the cost. If a Playwright upgrade changes the
-internals, the first test here fails: look whether the leak is fixed upstream, then drop the workaround.
+of the cost. If a Playwright upgrade changes the internals, the first test here fails: look whether the leak is fixed upstream, then drop the workaround.
 """
 
 from __future__ import annotations

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import socket
 import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -24,6 +23,7 @@ from runner.settings import Settings
 from runner.testing import make_settings
 from runner.web.app import create_app
 from runner.web.auth import add_user
+from tests.support.waits import wait_until
 from tests.web.demo_data import Demo, local, seed
 
 PASSWORD = "morgonkaffe-2025"
@@ -76,6 +76,18 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def serve_app(app: object) -> tuple[uvicorn.Server, threading.Thread, int]:
+    """The web app on a free port in a thread of its own, once it answers; stop it with
+    `server.should_exit = True` and `thread.join()`."""
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, access_log=False))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    wait_until(lambda: server.started or not thread.is_alive(), "the web app started")
+    assert server.started, "the web app did not start"
+    return server, thread, port
+
+
 def _failure_screenshot(browser: Browser) -> bytes:
     """A screenshot like the engine keeps: the stand-in case system showing an error."""
     page = browser.new_page(viewport={"width": 800, "height": 360})
@@ -116,15 +128,7 @@ def live(tmp_path_factory: pytest.TempPathFactory, browser: Browser, cheap_hashe
         add_user(sessions, username, PASSWORD, roles, name)
     clock = Clock()
     app = create_app(settings, scheduler=PlannedSchedule(settings), clock=clock)
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, access_log=False))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("web app did not start")
-        time.sleep(0.02)
+    server, thread, port = serve_app(app)
     yield Live(f"http://127.0.0.1:{port}", settings, demo, clock, app)
     server.should_exit = True
     thread.join(timeout=10)

@@ -9,7 +9,6 @@ import os
 import re
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,7 +18,6 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-import uvicorn
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
@@ -39,7 +37,7 @@ from tests.scheduler.helpers import Clock, FakeEngine, ManualScheduler, local
 from tests.support.target import ROBOT_DIR, TargetServer
 from tests.support.waits import wait_until
 from tests.web.axe import axe_violations
-from tests.web.conftest import PASSWORD, _free_port, login
+from tests.web.conftest import PASSWORD, login, serve_app
 
 pytestmark = pytest.mark.browser
 NATTSKIFT = str(Path(sys.executable).parent / "nattskift")
@@ -90,16 +88,6 @@ def _config(tmp_path: Path, server: TargetServer, database_url: str | None = Non
     return path
 
 
-def _serve(app: object) -> tuple[uvicorn.Server, threading.Thread, int]:
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, access_log=False))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    wait_until(lambda: server.started or not thread.is_alive(), "the web app started")
-    assert server.started
-    return server, thread, port
-
-
 @pytest.fixture
 def room(tmp_path: Path, cheap_hashes: None) -> Iterator[Room]:
     with _open_room(tmp_path) as opened:
@@ -131,7 +119,7 @@ def _open_room(tmp_path: Path, database_url: str | None = None) -> Iterator[Room
             add_user(sessions, username, PASSWORD, roles, username.capitalize())
         service = NightScheduler(settings)
         service.start()
-        server, thread, port = _serve(create_app(settings, scheduler=service))
+        server, thread, port = serve_app(create_app(settings, scheduler=service))
         try:
             yield Room(f"http://127.0.0.1:{port}", config, settings, target, service)
         finally:
@@ -391,7 +379,7 @@ def test_the_page_says_plainly_when_no_scheduler_runs(page: Page, tmp_path: Path
         settings = load_settings(_config(tmp_path, target))
         add_robot_dirs(settings.robot_dirs)  # as `nattskift web` does when it reads the settings
         add_user(open_database(settings.database_url())[1], "drift", PASSWORD, ["operations"], "Drift")
-        server, thread, port = _serve(create_app(settings, scheduler=PlannedSchedule(settings)))
+        server, thread, port = serve_app(create_app(settings, scheduler=PlannedSchedule(settings)))
         url = f"http://127.0.0.1:{port}"
         try:
             login(page, SimpleNamespace(url=url), "drift")
